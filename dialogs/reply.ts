@@ -1,0 +1,49 @@
+import { ActionTypes, InputHints, MessageFactory, type Activity, type Attachment, type CardAction } from 'botbuilder';
+
+/**
+ * Turns chat Markdown into text fit for speech: links become their label, emphasis and list
+ * markers are dropped, and line breaks become pauses.
+ */
+export function toSpeech(markdown: string): string {
+  return markdown
+    .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
+    .replace(/https?:\/\/\S+/g, 'the link in the chat')
+    .replace(/[*_`#>]/g, '')
+    .replace(/^\s*[-•]\s+/gm, '')
+    .replace(/\s*\n+\s*/g, '. ')
+    .replace(/\.\s*\./g, '.')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
+
+/** A plain message that sets both `text` and `speak` (derived from the text when not given). */
+export function say(text: string, speak?: string, inputHint: InputHints = InputHints.AcceptingInput): Partial<Activity> {
+  return MessageFactory.text(text, speak ?? toSpeech(text), inputHint);
+}
+
+/** Options for {@link cardMessage}. */
+export interface CardMessageOptions {
+  /** Text shown above the card; with the card's own `fallbackText` it carries the whole message. */
+  readonly text: string;
+  readonly speak: string;
+  readonly card: Attachment;
+  /** Buttons shown as suggested actions, so the choice also works without the card. */
+  readonly suggestions?: readonly string[];
+  readonly inputHint?: InputHints;
+}
+
+/** A message carrying an Adaptive Card with its text fallback, speech and suggested actions. */
+export function cardMessage(options: CardMessageOptions): Partial<Activity> {
+  const activity: Partial<Activity> = {
+    type: 'message',
+    text: options.text,
+    speak: options.speak,
+    inputHint: options.inputHint ?? InputHints.ExpectingInput,
+    attachments: [options.card],
+  };
+  if (options.suggestions && options.suggestions.length > 0) {
+    const actions: CardAction[] = options.suggestions.map((title) => ({ type: ActionTypes.ImBack, title, value: title }));
+    activity.suggestedActions = { actions, to: [] };
+  }
+  return activity;
+}
