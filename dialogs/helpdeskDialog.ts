@@ -1,0 +1,56 @@
+import { ActivityTypes } from 'botbuilder';
+import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { detectInterruption, type Interruption } from './interruptions';
+import { menuMessage } from './menu';
+import { say } from './reply';
+
+/** Help text shown when the user asks for help in the middle of a conversation. */
+export const HELP_TEXT =
+  'Answer the question above to carry on. You can also say **cancel** to stop, **start over** to go back to the menu, or **talk to a person** at any time.';
+
+/** Contact details used when no person can be reached through the bot. */
+export const HELPDESK_CONTACT_TEXT =
+  'You can reach the national helpdesk by phone on **0333 200 1133** or by email at **helpdesk@nhs.net**. Your local administrator can also help.';
+
+/**
+ * Base for every conversation of the bot. It handles the global interruptions at any step:
+ * help (re-prompts), cancel, start over (back to the menu) and "talk to a person".
+ */
+export abstract class HelpdeskDialog extends ComponentDialog {
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const result = await this.interrupt(innerDc);
+    return result ?? super.onContinueDialog(innerDc);
+  }
+
+  /**
+   * Handles a request to speak to a person. Derived dialogs may override this to open a
+   * ticket; by default the helpdesk contacts are given and the conversation ends.
+   */
+  protected async onTalkToPerson(innerDc: DialogContext): Promise<DialogTurnResult> {
+    await innerDc.context.sendActivity(say(`I'll stop here so a person can help. ${HELPDESK_CONTACT_TEXT}`));
+    return innerDc.cancelAllDialogs();
+  }
+
+  private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const activity = innerDc.context.activity;
+    if (activity.type !== ActivityTypes.Message) return undefined;
+    const kind: Interruption | undefined = detectInterruption(activity.text);
+    switch (kind) {
+      case 'help':
+        await innerDc.context.sendActivity(say(HELP_TEXT));
+        await innerDc.repromptDialog();
+        return { status: DialogTurnStatus.waiting };
+      case 'cancel':
+        await innerDc.context.sendActivity(say("OK, I've stopped that. Ask me anything else about MFA whenever you're ready."));
+        return innerDc.cancelAllDialogs();
+      case 'startOver':
+        await innerDc.cancelAllDialogs();
+        await innerDc.context.sendActivity(menuMessage("Let's start again."));
+        return { status: DialogTurnStatus.cancelled };
+      case 'person':
+        return this.onTalkToPerson(innerDc);
+      default:
+        return undefined;
+    }
+  }
+}

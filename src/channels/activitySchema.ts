@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const account = z.object({ id: z.string().min(1, 'must be a non-empty string') }).passthrough();
+
+/**
+ * The fields every inbound activity must carry before it may reach the bot. Everything else
+ * is passed through untouched for botbuilder to interpret.
+ */
+export const inboundActivitySchema = z
+  .object({
+    type: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string'),
+    channelId: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string'),
+    conversation: z.object({ id: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string') }, { required_error: 'is required', invalid_type_error: 'must be an object' }).passthrough(),
+    from: z.object({ id: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string') }, { required_error: 'is required', invalid_type_error: 'must be an object' }).passthrough(),
+    recipient: account.optional(),
+    text: z.string({ invalid_type_error: 'must be a string' }).max(10000, 'must be at most 10000 characters').optional(),
+    serviceUrl: z.string({ invalid_type_error: 'must be a string' }).optional(),
+  })
+  .passthrough();
+
+/** A field that failed validation, e.g. `{ field: 'conversation.id', message: 'is required' }`. */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Checks an inbound body; returns the field errors, or an empty list when it is acceptable. */
+export function validateInboundActivity(body: unknown): FieldError[] {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return [{ field: '(body)', message: 'must be a JSON object (a Bot Framework activity)' }];
+  }
+  const result = inboundActivitySchema.safeParse(body);
+  if (result.success) return [];
+  return result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+}

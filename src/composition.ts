@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+} from 'botbuilder';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { createHelpdeskApplication } from './bot/helpdeskBot';
+import { createTurnErrorHandler } from './bot/turnError';
+import { turnLoggerMiddleware } from './bot/turnLogger';
+import { createHttpServer, type HttpServer } from './server';
+import { DocumentBotStorage } from './store/botStorage';
+import type { DocumentStore } from './store/documentStore';
+import { SqliteDocumentStore } from './store/sqlite/sqliteDocumentStore';
+import { MainDialog } from '../dialogs/mainDialog';
+
+/** Parts a test may replace at the edges of the graph. */
+export interface CompositionOverrides {
+  readonly store?: DocumentStore;
+}
+
+/** The assembled product. */
+export interface Helpdesk {
+  readonly http: HttpServer;
+  readonly store: DocumentStore;
+  readonly adapter: CloudAdapter;
+  /** Starts listening on the configured port (or `port`), bound as the config requires. */
+  start(port?: number): Promise<{ port: number; host: string }>;
+  /** Graceful stop: no new requests, in-flight turns finish (bounded), the store is closed. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Path of the embedded database inside the data directory. */
+export function sqlitePath(dataDir: string): string {
+  return join(dataDir, 'helpdesk.sqlite');
+}
+
+/**
+ * The composition root: builds every adapter and service from the config and wires them
+ * through constructors. No globals; tests call this with a temp data directory.
+ */
+export function buildHelpdesk(config: Config, logger: Logger, overrides: CompositionOverrides = {}): Helpdesk {
+  const store = overrides.store ?? new SqliteDocumentStore({ filename: sqlitePath(config.dataDir) });
+  const storage = new DocumentBotStorage(store);
+
+  const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
+    MicrosoftAppId: config.microsoftApp.id ?? '',
+    MicrosoftAppPassword: config.microsoftApp.password ?? '',
+    MicrosoftAppTenantId: config.microsoftApp.tenantId ?? '',
+    MicrosoftAppType: config.microsoftApp.type ?? (config.microsoftApp.id ? 'MultiTenant' : ''),
+  };
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
+  adapter.use(turnLoggerMiddleware(logger));
+  adapter.onTurnError = createTurnErrorHandler({ logger, storage });
+
+  const app = createHelpdeskApplication({ storage, mainDialog: new MainDialog(), botAppId: config.microsoftApp.id });
+  const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
+  const http = createHttpServer({ adapter, bot: app, store, logger, botId });
+
+  return {
+    http,
+    store,
+    adapter,
+    async start(port = config.port) {
+      await store.ping();
+      const host = config.unauthenticated ? '127.0.0.1' : '0.0.0.0';
+      if (config.unauthenticated) {
+        logger.warn(
+          'MICROSOFT_APP_ID is not set: inbound activities are NOT authenticated, so the server listens on 127.0.0.1 only',
+        );
+      }
+      const bound = await http.listen(port, host);
+      logger.info({ port: bound, host }, 'MFA helpdesk bot listening');
+      return { port: bound, host };
+    },
+    async stop(graceMs?: number) {
+      await http.close(graceMs);
+      await store.close();
+    },
+  };
+}

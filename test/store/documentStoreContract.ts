@@ -1,0 +1,211 @@
+import { DocumentBotStorage } from '../../src/store/botStorage';
+import { DuplicateKeyError, ETagConflictError, InvalidKeyError, type DocumentStore } from '../../src/store/documentStore';
+
+/** How a contract run gets a store: `reopen` returns a new store over the same data, when the adapter is persistent. */
+export interface StoreFactory {
+  create(): Promise<DocumentStore>;
+  reopen?: (previous: DocumentStore) => Promise<DocumentStore>;
+  cleanup?: () => Promise<void>;
+}
+
+type Doc = { name: string; n?: number; tags?: string[]; nested?: { flag: boolean } };
+
+/** The contract every {@link DocumentStore} adapter must satisfy. Call inside a `describe`. */
+export function documentStoreContract(factory: () => StoreFactory, traits: { persistent: boolean }): void {
+  let f: StoreFactory;
+  let store: DocumentStore;
+
+  beforeEach(async () => {
+    f = factory();
+    store = await f.create();
+  });
+
+  afterEach(async () => {
+    await store.close().catch(() => undefined);
+    await f.cleanup?.();
+  });
+
+  describe('collections', () => {
+    it('reads back what it wrote, and nothing for unknown ids', async () => {
+      const c = store.collection<Doc>('things');
+      const written = await c.put('a', { name: 'Alpha', n: 1 });
+      expect(written.eTag).toEqual(expect.any(String));
+      const read = await c.get('a');
+      expect(read).toEqual({ id: 'a', eTag: written.eTag, doc: { name: 'Alpha', n: 1 } });
+      expect(await c.get('missing')).toBeUndefined();
+    });
+
+    it('keeps collections apart', async () => {
+      await store.collection<Doc>('one').put('k', { name: 'one' });
+      await store.collection<Doc>('two').put('k', { name: 'two' });
+      expect((await store.collection<Doc>('one').get('k'))?.doc.name).toBe('one');
+      expect((await store.collection<Doc>('two').get('k'))?.doc.name).toBe('two');
+    });
+
+    it('insert refuses a taken id and leaves the stored document alone', async () => {
+      const c = store.collection<Doc>('things');
+      await c.insert('x', { name: 'first' });
+      await expect(c.insert('x', { name: 'second' })).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect((await c.get('x'))?.doc.name).toBe('first');
+    });
+
+    it('put with the current eTag succeeds and changes the eTag; a stale eTag throws', async () => {
+      const c = store.collection<Doc>('things');
+      const v1 = await c.put('x', { name: 'v1' });
+      const v2 = await c.put('x', { name: 'v2' }, v1.eTag);
+      expect(v2.eTag).not.toBe(v1.eTag);
+      await expect(c.put('x', { name: 'stale' }, v1.eTag)).rejects.toBeInstanceOf(ETagConflictError);
+      expect((await c.get('x'))?.doc.name).toBe('v2');
+    });
+
+    it('put with * or no eTag forces the write', async () => {
+      const c = store.collection<Doc>('things');
+      await c.put('x', { name: 'v1' });
+      await c.put('x', { name: 'forced' }, '*');
+      expect((await c.get('x'))?.doc.name).toBe('forced');
+      await c.put('x', { name: 'forced again' });
+      expect((await c.get('x'))?.doc.name).toBe('forced again');
+    });
+
+    it('put with an eTag on a missing document is a conflict', async () => {
+      await expect(store.collection<Doc>('things').put('nope', { name: 'x' }, 'some-etag')).rejects.toBeInstanceOf(ETagConflictError);
+    });
+
+    it('delete removes a document, honours eTags and reports whether anything was deleted', async () => {
+      const c = store.collection<Doc>('things');
+      const v1 = await c.put('x', { name: 'v1' });
+      await c.put('x', { name: 'v2' }, v1.eTag);
+      await expect(c.delete('x', v1.eTag)).rejects.toBeInstanceOf(ETagConflictError);
+      expect(await c.delete('x')).toBe(true);
+      expect(await c.get('x')).toBeUndefined();
+      expect(await c.delete('x')).toBe(false);
+    });
+
+    it('update is atomic under contention: 100 concurrent increments lose nothing', async () => {
+      const c = store.collection<Doc>('things');
+      await Promise.all(Array.from({ length: 100 }, () => c.update('counter', (cur) => ({ name: 'counter', n: (cur?.n ?? 0) + 1 }))));
+      expect((await c.get('counter'))?.doc.n).toBe(100);
+    });
+
+    it('update may decline to write by returning undefined', async () => {
+      const c = store.collection<Doc>('things');
+      const v = await c.put('x', { name: 'same' });
+      const after = await c.update('x', () => undefined);
+      expect(after?.eTag).toBe(v.eTag);
+      expect(await c.update('missing', () => undefined)).toBeUndefined();
+    });
+
+    it('getMany returns only the documents that exist', async () => {
+      const c = store.collection<Doc>('things');
+      await c.put('a', { name: 'A' });
+      await c.put('b', { name: 'B' });
+      const found = await c.getMany(['a', 'b', 'c']);
+      expect([...found.keys()].sort()).toEqual(['a', 'b']);
+    });
+
+    it('find filters by equality on scalar and nested fields, sorts and pages', async () => {
+      const c = store.collection<Doc>('things');
+      for (let i = 1; i <= 7; i++) {
+        await c.put(`id${i}`, { name: i % 2 === 0 ? 'even' : 'odd', n: i, nested: { flag: i > 4 } });
+      }
+      const odd = await c.find({ where: { name: 'odd' }, orderBy: { field: 'n', direction: 'desc' } });
+      expect(odd.map((d) => d.doc.n)).toEqual([7, 5, 3, 1]);
+      const flagged = await c.find({ where: { 'nested.flag': true }, orderBy: { field: 'n', direction: 'asc' } });
+      expect(flagged.map((d) => d.doc.n)).toEqual([5, 6, 7]);
+      const page1 = await c.find({ orderBy: { field: 'n', direction: 'desc' }, limit: 3 });
+      const last = page1[page1.length - 1];
+      const page2 = await c.find({ orderBy: { field: 'n', direction: 'desc' }, limit: 3, after: { value: last.doc.n ?? 0, id: last.id } });
+      expect(page1.map((d) => d.doc.n)).toEqual([7, 6, 5]);
+      expect(page2.map((d) => d.doc.n)).toEqual([4, 3, 2]);
+      expect(await c.count({ name: 'even' })).toBe(3);
+      expect(await c.count()).toBe(7);
+    });
+
+    it('find does not confuse strings with numbers', async () => {
+      const c = store.collection<Doc & { code?: string | number }>('things');
+      await c.put('s', { name: 's', code: '1' });
+      await c.put('n', { name: 'n', code: 1 });
+      expect((await c.find({ where: { code: '1' } })).map((d) => d.id)).toEqual(['s']);
+      expect((await c.find({ where: { code: 1 } })).map((d) => d.id)).toEqual(['n']);
+    });
+
+    it('refuses operator objects, bad field names and bad keys', async () => {
+      const c = store.collection<Doc>('things');
+      await c.put('x', { name: 'x' });
+      const injected = JSON.parse('{"name":{"$gt":""}}') as Record<string, string>;
+      await expect(c.find({ where: injected })).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(c.find({ where: { "name') OR 1=1 --": 'x' } })).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(c.get('')).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(c.put('bad\u0000key', { name: 'x' })).rejects.toBeInstanceOf(InvalidKeyError);
+      expect(() => store.collection('Bad Name!')).toThrow(InvalidKeyError);
+    });
+  });
+
+  describe('counters', () => {
+    it('increment gives unique consecutive values under concurrency', async () => {
+      const values = await Promise.all(Array.from({ length: 200 }, () => store.increment('tickets')));
+      expect(new Set(values).size).toBe(200);
+      expect(Math.max(...values)).toBe(200);
+      expect(await store.increment('other', 5)).toBe(5);
+    });
+  });
+
+  describe('botbuilder Storage on the store', () => {
+    it('reads, writes and deletes items, returning eTags', async () => {
+      const storage = new DocumentBotStorage(store);
+      await storage.write({ 'conv/1': { count: 1 } });
+      const read = await storage.read(['conv/1', 'conv/2']);
+      expect(read['conv/1']).toEqual({ count: 1, eTag: expect.any(String) });
+      expect(read['conv/2']).toBeUndefined();
+      await storage.delete(['conv/1']);
+      expect(await storage.read(['conv/1'])).toEqual({});
+    });
+
+    it('throws on a stale eTag and accepts * as a forced write', async () => {
+      const storage = new DocumentBotStorage(store);
+      await storage.write({ k: { v: 1 } });
+      const first = (await storage.read(['k'])).k;
+      await storage.write({ k: { ...first, v: 2 } });
+      await expect(storage.write({ k: { ...first, v: 3 } })).rejects.toThrow(/eTag conflict/);
+      expect((await storage.read(['k'])).k.v).toBe(2);
+      await storage.write({ k: { v: 4, eTag: '*' } });
+      expect((await storage.read(['k'])).k.v).toBe(4);
+    });
+
+    it('keeps all of 200 concurrent writes to different keys', async () => {
+      const storage = new DocumentBotStorage(store);
+      await Promise.all(Array.from({ length: 200 }, (_, i) => storage.write({ [`key-${i}`]: { i } })));
+      const keys = Array.from({ length: 200 }, (_, i) => `key-${i}`);
+      const read = await storage.read(keys);
+      expect(Object.keys(read)).toHaveLength(200);
+      keys.forEach((k, i) => expect(read[k].i).toBe(i));
+    });
+
+    it('refuses invalid keys', async () => {
+      const storage = new DocumentBotStorage(store);
+      await expect(storage.read([''])).rejects.toBeInstanceOf(InvalidKeyError);
+      await expect(storage.write({ '': { a: 1 } })).rejects.toBeInstanceOf(InvalidKeyError);
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('answers ping while open and rejects after close', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.ping()).rejects.toThrow();
+    });
+
+    if (!traits.persistent) return;
+    it('keeps data after the store is closed and reopened', async () => {
+      if (!f.reopen) throw new Error('a persistent adapter must provide reopen()');
+      const storage = new DocumentBotStorage(store);
+      await storage.write({ durable: { kept: true } });
+      await store.collection<Doc>('things').put('x', { name: 'kept' });
+      await store.increment('seq', 7);
+      store = await f.reopen(store);
+      expect((await new DocumentBotStorage(store).read(['durable'])).durable.kept).toBe(true);
+      expect((await store.collection<Doc>('things').get('x'))?.doc.name).toBe('kept');
+      expect(await store.increment('seq')).toBe(8);
+    });
+  });
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteDocumentStore } from '../../src/store/sqlite/sqliteDocumentStore';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations';
+import { documentStoreContract } from './documentStoreContract';
+
+describe('SqliteDocumentStore (file)', () => {
+  documentStoreContract(() => {
+    const dir = mkdtempSync(join(tmpdir(), 'helpdesk-store-'));
+    const filename = join(dir, 'nested', 'helpdesk.sqlite');
+    return {
+      create: async () => new SqliteDocumentStore({ filename }),
+      reopen: async (previous) => {
+        await previous.close();
+        return new SqliteDocumentStore({ filename });
+      },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }, { persistent: true });
+});
+
+describe('SqliteDocumentStore (memory)', () => {
+  documentStoreContract(() => ({ create: async () => new SqliteDocumentStore({ filename: ':memory:' }) }), { persistent: false });
+});
+
+describe('SqliteDocumentStore specifics', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'helpdesk-store-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens lazily: no file until first use', async () => {
+    const filename = join(dir, 'lazy.sqlite');
+    const store = new SqliteDocumentStore({ filename });
+    expect(existsSync(filename)).toBe(false);
+    await store.ping();
+    expect(existsSync(filename)).toBe(true);
+    await store.close();
+  });
+
+  it('uses WAL mode and records every migration once', async () => {
+    const filename = join(dir, 'wal.sqlite');
+    const store = new SqliteDocumentStore({ filename });
+    await store.ping();
+    await store.close();
+    const again = new SqliteDocumentStore({ filename });
+    await again.ping();
+    await again.close();
+    const db = new Database(filename, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[];
+    expect(versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    db.close();
+  });
+
+  it('applies a new migration to an existing database without losing data', async () => {
+    const filename = join(dir, 'migrate.sqlite');
+    const v1 = new SqliteDocumentStore({ filename });
+    await v1.collection('things').put('a', { kept: true });
+    await v1.close();
+    const v2 = new SqliteDocumentStore({
+      filename,
+      migrations: [...MIGRATIONS, { version: 999, name: 'test index', sql: 'CREATE INDEX test_idx ON documents (updated_at)' }],
+    });
+    expect((await v2.collection('things').get('a'))?.doc).toEqual({ kept: true });
+    await v2.close();
+    const db = new Database(filename, { readonly: true });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'test_idx'").get()).toBeTruthy();
+    db.close();
+  });
+
+  it('shares one file safely between two store instances', async () => {
+    const filename = join(dir, 'shared.sqlite');
+    const a = new SqliteDocumentStore({ filename });
+    const b = new SqliteDocumentStore({ filename });
+    const values = await Promise.all([
+      ...Array.from({ length: 50 }, () => a.increment('shared')),
+      ...Array.from({ length: 50 }, () => b.increment('shared')),
+    ]);
+    expect(new Set(values).size).toBe(100);
+    const v = await a.collection('things').put('x', { by: 'a' });
+    await expect(b.collection('things').put('x', { by: 'b' }, 'stale')).rejects.toThrow(/eTag conflict/);
+    await b.collection('things').put('x', { by: 'b' }, v.eTag);
+    expect((await a.collection('things').get('x'))?.doc).toEqual({ by: 'b' });
+    await a.close();
+    await b.close();
+  });
+});
