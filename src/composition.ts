@@ -12,6 +12,7 @@ import { turnLoggerMiddleware } from './bot/turnLogger';
 import { createHttpServer, type HttpServer } from './server';
 import { DocumentBotStorage } from './store/botStorage';
 import type { DocumentStore } from './store/documentStore';
+import { MongoDocumentStore } from './store/mongodb/mongoDocumentStore';
 import { SqliteDocumentStore } from './store/sqlite/sqliteDocumentStore';
 import { MainDialog } from '../dialogs/mainDialog';
 
@@ -41,7 +42,11 @@ export function sqlitePath(dataDir: string): string {
  * through constructors. No globals; tests call this with a temp data directory.
  */
 export function buildHelpdesk(config: Config, logger: Logger, overrides: CompositionOverrides = {}): Helpdesk {
-  const store = overrides.store ?? new SqliteDocumentStore({ filename: sqlitePath(config.dataDir) });
+  const store =
+    overrides.store ??
+    (config.mongo
+      ? new MongoDocumentStore({ uri: config.mongo.uri, database: config.mongo.database })
+      : new SqliteDocumentStore({ filename: sqlitePath(config.dataDir) }));
   const storage = new DocumentBotStorage(store);
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {

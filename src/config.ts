@@ -39,6 +39,15 @@ const schema = z.object({
       })
       .optional(),
   ),
+  MONGODB_URI: optionalString.pipe(
+    z
+      .string()
+      .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'expects a MongoDB connection string starting with mongodb:// or mongodb+srv://')
+      .optional(),
+  ),
+  MONGODB_DATABASE: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'expects a database name of letters, digits, - and _').optional(),
+  ),
   NODE_ENV: optionalString.pipe(
     z
       .enum(['development', 'production', 'test'], {
@@ -57,6 +66,8 @@ const schema = z.object({
 export interface Config {
   readonly port: number;
   readonly dataDir: string;
+  /** MongoDB settings; when absent the embedded SQLite store in `dataDir` is used. */
+  readonly mongo?: { readonly uri: string; readonly database?: string };
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly microsoftApp: {
@@ -104,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: v.PORT,
     dataDir: v.DATA_DIR,
+    mongo: v.MONGODB_URI ? { uri: v.MONGODB_URI, database: v.MONGODB_DATABASE } : undefined,
     nodeEnv: v.NODE_ENV,
     logLevel: v.LOG_LEVEL,
     microsoftApp: {

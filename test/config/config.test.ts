@@ -72,3 +72,17 @@ describe('loadConfig', () => {
     for (const v of variables ?? []) expect(error?.message).toContain(`- ${v}: `);
   });
 });
+
+describe('loadConfig: MongoDB', () => {
+  it('selects MongoDB when MONGODB_URI is set', () => {
+    expect(loadConfig({ MONGODB_URI: 'mongodb+srv://user:pw@cluster.example.net/helpdesk' }).mongo).toEqual({
+      uri: 'mongodb+srv://user:pw@cluster.example.net/helpdesk',
+      database: undefined,
+    });
+    expect(loadConfig({}).mongo).toBeUndefined();
+  });
+
+  it('rejects a connection string of another scheme', () => {
+    expect(problemsOf({ MONGODB_URI: 'postgres://x' })).toContainEqual({ variable: 'MONGODB_URI', message: expect.stringMatching(/mongodb:\/\//) });
+  });
+});

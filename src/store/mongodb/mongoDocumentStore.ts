@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { MongoClient, MongoServerError, type Collection as MongoCollection, type Db, type Filter, type Sort } from 'mongodb';
+import {
+  assertCollectionName,
+  assertFieldPath,
+  assertFilterValue,
+  assertKey,
+  clampLimit,
+  DuplicateKeyError,
+  ETagConflictError,
+  type Collection,
+  type Document,
+  type DocumentStore,
+  type FilterValue,
+  type FindOptions,
+  type Updater,
+  type Versioned,
+} from '../documentStore';
+
+/** Options for {@link MongoDocumentStore}. */
+export interface MongoStoreOptions {
+  /** Connection string, e.g. `mongodb+srv://…`. */
+  readonly uri: string;
+  /** Database name; defaults to the one in the URI, else `mfa_helpdesk`. */
+  readonly database?: string;
+  /** Prefix of every collection name, so several deployments can share a database. */
+  readonly collectionPrefix?: string;
+  /** How long to wait for a reachable server before a call fails, in milliseconds (default 5000). */
+  readonly serverSelectionTimeoutMs?: number;
+  /** How many times {@link Collection.update} retries on contention (default 50). */
+  readonly maxUpdateRetries?: number;
+}
+
+/** How a document is laid out in MongoDB. */
+interface Envelope {
+  _id: string;
+  etag: string;
+  doc: Document;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface CounterDoc {
+  _id: string;
+  value: number;
+}
+
+/**
+ * The production document store on MongoDB. The client connects lazily on first use. Each
+ * logical collection is a MongoDB collection of envelopes `{ _id, etag, doc }`; conditional
+ * writes filter on the eTag, so they are atomic per document across any number of processes.
+ */
+export class MongoDocumentStore implements DocumentStore {
+  private client: MongoClient | undefined;
+  private db: Promise<Db> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: MongoStoreOptions) {}
+
+  /** The database, connecting on first use. */
+  database(): Promise<Db> {
+    if (this.closed) return Promise.reject(new Error('Storage: the store is closed'));
+    if (!this.db) {
+      const client = new MongoClient(this.options.uri, { serverSelectionTimeoutMS: this.options.serverSelectionTimeoutMs ?? 5000 });
+      this.client = client;
+      this.db = client.connect().then(
+        (c) => c.db(this.options.database),
+        (err: unknown) => {
+          this.db = undefined;
+          throw err;
+        },
+      );
+    }
+    return this.db;
+  }
+
+  collection<T extends Document>(name: string): Collection<T> {
+    assertCollectionName(name);
+    return new MongoDocCollection<T>(this, `${this.options.collectionPrefix ?? ''}${name}`, name, this.options.maxUpdateRetries ?? 50);
+  }
+
+  async increment(counter: string, by = 1): Promise<number> {
+    assertKey(counter);
+    if (!Number.isSafeInteger(by)) throw new RangeError('Storage: counter increments must be whole numbers');
+    const db = await this.database();
+    const counters = db.collection<CounterDoc>(`${this.options.collectionPrefix ?? ''}counters`);
+    const result = await counters.findOneAndUpdate({ _id: counter }, { $inc: { value: by } }, { upsert: true, returnDocument: 'after' });
+    if (!result) throw new Error('Storage: counter update returned nothing');
+    return result.value;
+  }
+
+  async ping(): Promise<void> {
+    const db = await this.database();
+    await db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    this.db = undefined;
+    if (client) await client.close();
+  }
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return err instanceof MongoServerError && err.code === 11000;
+}
+
+/** MongoDB filter for one validated equality condition; values are scalars, so no operator can be injected. */
+function fieldFilter(field: string, value: FilterValue): Filter<Envelope> {
+  assertFieldPath(field);
+  assertFilterValue(value);
+  return { [`doc.${field}`]: value } as Filter<Envelope>;
+}
+
+class MongoDocCollection<T extends Document> implements Collection<T> {
+  constructor(
+    private readonly store: MongoDocumentStore,
+    private readonly physicalName: string,
+    private readonly logicalName: string,
+    private readonly maxRetries: number,
+  ) {}
+
+  private async coll(): Promise<MongoCollection<Envelope>> {
+    return (await this.store.database()).collection<Envelope>(this.physicalName);
+  }
+
+  private toVersioned(e: Envelope): Versioned<T> {
+    return { id: e._id, eTag: e.etag, doc: e.doc as T };
+  }
+
+  async get(id: string): Promise<Versioned<T> | undefined> {
+    assertKey(id);
+    const e = await (await this.coll()).findOne({ _id: id });
+    return e ? this.toVersioned(e) : undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, Versioned<T>>> {
+    ids.forEach((id) => assertKey(id));
+    const out = new Map<string, Versioned<T>>();
+    if (ids.length === 0) return out;
+    const found = await (await this.coll()).find({ _id: { $in: [...new Set(ids)] } }).toArray();
+    for (const e of found) out.set(e._id, this.toVersioned(e));
+    return out;
+  }
+
+  async insert(id: string, doc: T): Promise<Versioned<T>> {
+    assertKey(id);
+    const now = new Date();
+    const e: Envelope = { _id: id, etag: randomUUID(), doc: plain(doc), createdAt: now, updatedAt: now };
+    try {
+      await (await this.coll()).insertOne(e);
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new DuplicateKeyError(this.logicalName, id);
+      throw err;
+    }
+    return this.toVersioned(e);
+  }
+
+  async put(id: string, doc: T, eTag?: string): Promise<Versioned<T>> {
+    assertKey(id);
+    const c = await this.coll();
+    const etag = randomUUID();
+    const now = new Date();
+    const body = plain(doc);
+    if (eTag === undefined || eTag === '*') {
+      await c.updateOne({ _id: id }, { $set: { etag, doc: body, updatedAt: now }, $setOnInsert: { createdAt: now } }, { upsert: true });
+    } else {
+      const r = await c.updateOne({ _id: id, etag: eTag }, { $set: { etag, doc: body, updatedAt: now } });
+      if (r.matchedCount === 0) throw new ETagConflictError(this.logicalName, id);
+    }
+    return { id, eTag: etag, doc: body as T };
+  }
+
+  async update(id: string, updater: Updater<T>): Promise<Versioned<T> | undefined> {
+    assertKey(id);
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      const current = await this.get(id);
+      const next = updater(current?.doc);
+      if (next === undefined) return current;
+      try {
+        return current ? await this.put(id, next, current.eTag) : await this.insert(id, next);
+      } catch (err) {
+        if (!(err instanceof ETagConflictError || err instanceof DuplicateKeyError)) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(50, 2 ** Math.min(attempt, 5)) * Math.random()));
+      }
+    }
+    throw new ETagConflictError(this.logicalName, id);
+  }
+
+  async delete(id: string, eTag?: string): Promise<boolean> {
+    assertKey(id);
+    const c = await this.coll();
+    if (eTag === undefined || eTag === '*') return (await c.deleteOne({ _id: id })).deletedCount === 1;
+    const r = await c.deleteOne({ _id: id, etag: eTag });
+    if (r.deletedCount === 1) return true;
+    if (await c.findOne({ _id: id }, { projection: { _id: 1 } })) throw new ETagConflictError(this.logicalName, id);
+    return false;
+  }
+
+  async find(options: FindOptions = {}): Promise<Versioned<T>[]> {
+    const clauses: Filter<Envelope>[] = Object.entries(options.where ?? {}).map(([f, v]) => fieldFilter(f, v));
+    let sort: Sort = { _id: 1 };
+    const order = options.orderBy;
+    if (order) {
+      assertFieldPath(order.field);
+      const dir = order.direction === 'desc' ? -1 : 1;
+      const path = `doc.${order.field}`;
+      sort = { [path]: dir, _id: dir };
+      if (options.after) {
+        assertFilterValue(options.after.value);
+        assertKey(options.after.id);
+        const op = dir === -1 ? '$lt' : '$gt';
+        clauses.push({ $or: [{ [path]: { [op]: options.after.value } }, { [path]: options.after.value, _id: { [op]: options.after.id } }] } as Filter<Envelope>);
+      }
+    } else if (options.after) {
+      assertKey(options.after.id);
+      clauses.push({ _id: { $gt: options.after.id } });
+    }
+    const filter: Filter<Envelope> = clauses.length > 0 ? { $and: clauses } : {};
+    const found = await (await this.coll()).find(filter).sort(sort).limit(clampLimit(options.limit)).toArray();
+    return found.map((e) => this.toVersioned(e));
+  }
+
+  async count(where?: Readonly<Record<string, FilterValue>>): Promise<number> {
+    const clauses = Object.entries(where ?? {}).map(([f, v]) => fieldFilter(f, v));
+    return (await this.coll()).countDocuments(clauses.length > 0 ? { $and: clauses } : {});
+  }
+}
+
+/** A JSON round trip: what is stored is exactly what SQLite would store. */
+function plain(doc: Document): Document {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new TypeError('Storage: a document must be a plain object');
+  return JSON.parse(JSON.stringify(doc)) as Document;
+}
