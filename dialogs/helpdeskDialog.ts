@@ -2,6 +2,7 @@ import { ActivityTypes } from 'botbuilder';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { detectInterruption, type Interruption } from './interruptions';
 import { menuMessage } from './menu';
+import type { TopicOutcome } from './outcome';
 import { say } from './reply';
 
 /** Help text shown when the user asks for help in the middle of a conversation. */
@@ -23,12 +24,23 @@ export abstract class HelpdeskDialog extends ComponentDialog {
   }
 
   /**
-   * Handles a request to speak to a person. Derived dialogs may override this to open a
-   * ticket; by default the helpdesk contacts are given and the conversation ends.
+   * Handles a request to speak to a person: the conversation stops and hands over, as a
+   * ticket of type `other`, with what it had learnt so far.
    */
   protected async onTalkToPerson(innerDc: DialogContext): Promise<DialogTurnResult> {
-    await innerDc.context.sendActivity(say(`I'll stop here so a person can help. ${HELPDESK_CONTACT_TEXT}`));
-    return innerDc.cancelAllDialogs();
+    const learnt: Record<string, unknown> = {};
+    for (const instance of [...innerDc.stack].reverse()) {
+      const values: unknown = instance.state?.values;
+      if (values && typeof values === 'object') Object.assign(learnt, values);
+    }
+    await innerDc.cancelAllDialogs();
+    const outcome: TopicOutcome = {
+      kind: 'handoff',
+      type: 'other',
+      summary: `Asked for a person during "${this.id}"`,
+      details: { fromConversation: this.id, ...learnt },
+    };
+    return { status: DialogTurnStatus.complete, result: outcome };
   }
 
   private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {

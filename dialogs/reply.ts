@@ -1,13 +1,18 @@
+import { HELPDESK_PHONE_SPOKEN } from './facts';
 import { ActionTypes, InputHints, MessageFactory, type Activity, type Attachment, type CardAction } from 'botbuilder';
 
 /**
- * Turns chat Markdown into text fit for speech: links become their label, emphasis and list
- * markers are dropped, and line breaks become pauses.
+ * Turns chat Markdown into text fit for speech: links become their label (or a short spoken
+ * form), the helpdesk number is read in digit groups, emphasis and list markers are dropped,
+ * and line breaks become pauses.
  */
 export function toSpeech(markdown: string): string {
   return markdown
     .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
-    .replace(/https?:\/\/\S+/g, 'the link in the chat')
+    .replace(/https?:\/\/aka\.ms\/mysecurityinfo/gi, 'aka dot M S slash my security info')
+    .replace(/https?:\/\/\S+/g, 'the web page linked in the chat')
+    .replace(/0333 200 1133/g, HELPDESK_PHONE_SPOKEN)
+    .replace(/helpdesk@nhs\.net/gi, 'helpdesk at N H S dot net')
     .replace(/[*_`#>]/g, '')
     .replace(/^\s*[-•]\s+/gm, '')
     .replace(/\s*\n+\s*/g, '. ')

@@ -31,7 +31,7 @@ describe('terminal chat', () => {
     expect(transcript).toContain('[6] Talk to a person');
     expect(transcript).toContain("you> what is the meaning of life\nbot> Sorry, I didn't quite get that.");
     // Button 6 submits the card's "Talk to a person" action.
-    expect(transcript).toMatch(/you> 6\nbot> A person can take this from here\..*0333 200 1133/);
+    expect(transcript).toMatch(/you> 6\nbot> A person needs to take this from here\..*0333 200 1133/);
   });
 
   it('says clearly when the bot cannot be reached', async () => {

@@ -1,0 +1,132 @@
+import { ChoicePrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { AUTHENTICATOR_RECOVERY_STEPS, SECURITY_INFO_URL } from './facts';
+import { HelpdeskDialog } from './helpdeskDialog';
+import { TOPIC } from './menu';
+import type { TopicOutcome } from './outcome';
+import { CHOICE_PROMPT, choiceOptions } from './prompts';
+import { say } from './reply';
+import { chunkSteps, stepsMessage } from './steps';
+
+/** Id of the new-device conversation. */
+export const NEW_DEVICE_DIALOG = 'newDeviceDialog';
+const STEPS = 'newDeviceDialog.steps';
+
+const HAVE_OLD = { yes: 'Yes, I still have it', no: "No, it's lost or broken" } as const;
+const SAME_NUMBER = { yes: 'Same number', no: 'New number' } as const;
+const METHOD = { app: 'Authenticator app', sms: 'Text message', call: 'Phone call', unsure: "I'm not sure" } as const;
+const HELPED = { yes: 'Yes, all sorted', no: 'No, I need help' } as const;
+
+/** What the conversation learns, kept in the waterfall's values. */
+interface NewDeviceValues {
+  sameNumber?: boolean;
+  method?: string;
+}
+
+function valuesOf(step: WaterfallStepContext): NewDeviceValues {
+  return step.values as NewDeviceValues;
+}
+
+/**
+ * Moving MFA to a new phone. Same number with text or call: nothing to do. Authenticator:
+ * the backup and recovery steps. A new number leads to changing the number; an old phone
+ * that is gone leads to the lost-phone conversation.
+ */
+export class NewDeviceDialog extends HelpdeskDialog {
+  constructor() {
+    super(NEW_DEVICE_DIALOG);
+    this.addDialog(new ChoicePrompt(CHOICE_PROMPT));
+    this.addDialog(
+      new WaterfallDialog(STEPS, [
+        this.oldPhoneStep.bind(this),
+        this.numberStep.bind(this),
+        this.methodStep.bind(this),
+        this.adviceStep.bind(this),
+        this.helpedStep.bind(this),
+      ]),
+    );
+    this.initialDialogId = STEPS;
+  }
+
+  private async oldPhoneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt(CHOICE_PROMPT, choiceOptions('Do you still have your old phone?', [HAVE_OLD.yes, HAVE_OLD.no]));
+  }
+
+  private async numberStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if ((step.result as FoundChoice).value === HAVE_OLD.no) {
+      await step.context.sendActivity(say("As the old phone is gone, let's treat it as a lost phone first."));
+      const outcome: TopicOutcome = { kind: 'redirect', topic: TOPIC.lostDevice };
+      return step.endDialog(outcome);
+    }
+    return step.prompt(CHOICE_PROMPT, choiceOptions('Are you keeping the same mobile number on the new phone?', [SAME_NUMBER.yes, SAME_NUMBER.no]));
+  }
+
+  private async methodStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const sameNumber = (step.result as FoundChoice).value === SAME_NUMBER.yes;
+    valuesOf(step).sameNumber = sameNumber;
+    if (!sameNumber) {
+      await step.context.sendActivity(
+        say(
+          `With a new number you need to update your MFA details: the number used for MFA is separate from the one in your NHSmail profile, and it must be a UK number. Let's change it now.`,
+        ),
+      );
+      const outcome: TopicOutcome = { kind: 'redirect', topic: TOPIC.changeMethod, options: { askNumber: true } };
+      return step.endDialog(outcome);
+    }
+    return step.prompt(
+      CHOICE_PROMPT,
+      choiceOptions('How do you usually confirm it is you when you sign in?', [
+        { title: METHOD.app, synonyms: ['app', 'authenticator', 'microsoft authenticator', 'notification', 'approve'] },
+        { title: METHOD.sms, synonyms: ['sms', 'text', 'texts'] },
+        { title: METHOD.call, synonyms: ['call', 'voice', 'phone'] },
+        { title: METHOD.unsure, synonyms: ['not sure', "don't know", 'dunno', 'no idea'] },
+      ]),
+    );
+  }
+
+  private async adviceStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const method = (step.result as FoundChoice).value;
+    valuesOf(step).method = method;
+    if (method === METHOD.sms || method === METHOD.call) {
+      await step.context.sendActivity(
+        say("Good news: with the same number and codes by text or phone call, there's nothing to do. Your new phone will get the texts or calls straight away."),
+      );
+      return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
+    }
+    if (method === METHOD.unsure) {
+      await step.context.sendActivity(
+        say(
+          `You can see your default method on the Security info page: ${SECURITY_INFO_URL}. If it says text or phone call and your number is the same, there's nothing to do. If it's the Authenticator app, move it across like this:`,
+        ),
+      );
+    }
+    await this.sendRecoverySteps(step);
+    return step.prompt(CHOICE_PROMPT, choiceOptions('Did that get you set up?', [HELPED.yes, HELPED.no]));
+  }
+
+  private async helpedStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if ((step.result as FoundChoice).value === HELPED.yes) {
+      await step.context.sendActivity(say("Great. Keep the old phone until the new one works, then you're done."));
+      return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
+    }
+    const v = valuesOf(step);
+    const outcome: TopicOutcome = {
+      kind: 'handoff',
+      type: 'new_device',
+      summary: 'Moving MFA to a new phone did not work with self-service',
+      details: { sameNumber: v.sameNumber ?? null, method: v.method ?? null, selfServiceTried: true },
+    };
+    return step.endDialog(outcome);
+  }
+
+  /** The eight recovery steps: one numbered message in chat, two short spoken chunks on the phone line. */
+  private async sendRecoverySteps(step: WaterfallStepContext): Promise<void> {
+    const title = 'Moving Microsoft Authenticator to your new phone';
+    if (step.context.activity.channelId === 'voice') {
+      const [first, second] = chunkSteps(AUTHENTICATOR_RECOVERY_STEPS, 4);
+      await step.context.sendActivity(stepsMessage(`${title}, part one`, first));
+      await step.context.sendActivity(stepsMessage('Part two', second, undefined, first.length + 1));
+      return;
+    }
+    await step.context.sendActivity(stepsMessage(title, AUTHENTICATOR_RECOVERY_STEPS));
+  }
+}
