@@ -111,3 +111,12 @@ export function harness(options: { filename?: string; clock?: ManualClock; overr
 export function wrongCode(code: string): string {
   return code === '000000' ? '111111' : '000000';
 }
+
+/**
+ * Whether `code` occurs in `haystack` as a number of its own (not inside a longer run of
+ * digits such as a timestamp), which is how a stored or logged code would appear.
+ */
+export function containsCode(haystack: string | Buffer, code: string): boolean {
+  const text = typeof haystack === 'string' ? haystack : haystack.toString('latin1');
+  return new RegExp(`(?<!\\d)${code}(?!\\d)`).test(text);
+}
