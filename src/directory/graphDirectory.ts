@@ -135,7 +135,7 @@ export class GraphDirectory implements Directory {
 
   async findByEmail(emailOrUpn: string): Promise<Person | undefined> {
     const value = emailOrUpn.trim();
-    if (!/^[^\s@'"]+@[^\s@'"]+$/.test(value) || value.length > 256) return undefined;
+    if (!/^[^\s@"]+@[^\s@"']+$/.test(value) || value.length > 256) return undefined;
     const literal = odataString(value);
     return this.findOne(`mail eq ${literal} or userPrincipalName eq ${literal}`);
   }
