@@ -12,7 +12,7 @@ export interface VerificationLimits {
   readonly maxFailuresPerPerson: number;
   /** Window for counting a person's wrong codes, and length of the lockout (24 h). */
   readonly failureWindowMs: number;
-  /** Minimum gap between two sends to one person (60 s). */
+  /** Minimum gap between two codes of one challenge, i.e. before a resend (60 s). */
   readonly resendCooldownMs: number;
   /** Sends per person in any 15 minutes (3). */
   readonly maxSendsPerPersonPer15Min: number;

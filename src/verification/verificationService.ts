@@ -240,8 +240,9 @@ export class VerificationService {
   /**
    * Sends a new code for the person's challenge of this purpose in this conversation, creating
    * the challenge if needed. A repeat request is a resend: it replaces the code but keeps the
-   * count of wrong tries. Limits are checked in this order: lockout, killed challenge,
-   * cooldown, per-person 15-minute and daily budgets, per-number budget, global hourly budget.
+   * count of wrong tries. Limits are checked in this order: lockout, killed challenge, resend
+   * cooldown of this challenge, per-person 15-minute and daily budgets, per-number budget,
+   * global hourly budget.
    */
   async sendCode(request: SendCodeRequest): Promise<SendCodeResult> {
     const now = this.options.clock.now();
@@ -265,10 +266,11 @@ export class VerificationService {
     const destination = redactPhone(to);
     const challengeId = challengeIdFor(person.id, purpose, conversationId);
 
+    const lockedUntil = await this.lockedOutUntil(person.id);
+    if (lockedUntil !== undefined) return this.refuse({ ok: false, reason: 'locked_out', retryAt: lockedUntil }, base, challengeId, destination);
     const existing = await this.challenges.get(challengeId);
-    if (existing?.doc.status === 'dead' && (existing.doc.deadUntil ?? 0) > now) {
-      return this.refuse({ ok: false, reason: 'too_many_attempts', retryAt: existing.doc.deadUntil ?? now }, base, challengeId, destination);
-    }
+    const blocked = existing ? this.challengeBlock(existing.doc, now) : undefined;
+    if (blocked) return this.refuse(blocked, base, challengeId, destination);
 
     const personRefusal = await this.reservePerson(person.id, now);
     if (personRefusal) return this.refuse(personRefusal, base, challengeId, destination);
@@ -293,11 +295,8 @@ export class VerificationService {
     const expiresAt = now + this.ttlSeconds * 1000;
     const issued: { issue: number; attempts: number; fresh: boolean; raced?: LimitRefusal } = { issue: 0, attempts: 0, fresh: false };
     await this.challenges.update(challengeId, (cur) => {
-      issued.raced = undefined;
-      if (cur?.status === 'dead' && (cur.deadUntil ?? 0) > now) {
-        issued.raced = { ok: false, reason: 'too_many_attempts', retryAt: cur.deadUntil ?? now };
-        return undefined;
-      }
+      issued.raced = cur ? this.challengeBlock(cur, now) : undefined;
+      if (issued.raced) return undefined;
       issued.fresh = !cur || cur.status !== 'pending';
       issued.attempts = issued.fresh || !cur ? 0 : cur.attempts;
       issued.issue = (cur?.issue ?? 0) + 1;
@@ -343,7 +342,7 @@ export class VerificationService {
     if (!result.ok) {
       if (result.failure.delivered === 'no') {
         // Nothing went out: the code can never be used, and the attempt does not count against any budget.
-        await this.challenges.update(challengeId, (cur) => (cur && cur.issue === issue ? { ...cur, codeHash: null } : undefined));
+        await this.challenges.update(challengeId, (cur) => (cur && cur.issue === issue ? { ...cur, codeHash: null, sentAt: 0 } : undefined));
         await this.releasePerson(person.id, now);
         await this.releaseDestination(to, now);
         await this.releaseBudget(now);
@@ -499,6 +498,14 @@ export class VerificationService {
     return until !== undefined && until > this.options.clock.now() ? until : undefined;
   }
 
+  /** Why a challenge cannot take a new code now: killed recently, or its last code is too fresh. */
+  private challengeBlock(c: ChallengeDoc, now: number): LimitRefusal | undefined {
+    if (c.status === 'dead' && (c.deadUntil ?? 0) > now) return { ok: false, reason: 'too_many_attempts', retryAt: c.deadUntil ?? now };
+    const cooldownEnds = c.sentAt + this.limits.resendCooldownMs;
+    if (c.status === 'pending' && c.sentAt > 0 && cooldownEnds > now) return { ok: false, reason: 'cooldown', retryAt: cooldownEnds };
+    return undefined;
+  }
+
   private async refuse(refusal: LimitRefusal, base: { personId: string; conversationId: string; purpose: Purpose; channel: Channel }, challengeId: string, destination: string): Promise<LimitRefusal> {
     await this.options.audit.record({ ...base, type: 'send_refused', challengeId, destination, reason: refusal.reason });
     return refusal;
@@ -521,11 +528,6 @@ export class VerificationService {
       const doc = this.prunePerson(cur, now);
       if (doc.lockedUntil !== undefined) {
         refusal = { ok: false, reason: 'locked_out', retryAt: doc.lockedUntil };
-        return undefined;
-      }
-      const last = doc.sends.length > 0 ? Math.max(...doc.sends) : undefined;
-      if (last !== undefined && now - last < l.resendCooldownMs) {
-        refusal = { ok: false, reason: 'cooldown', retryAt: last + l.resendCooldownMs };
         return undefined;
       }
       const in15 = windowRetryAt(doc.sends, now, 15 * MINUTE, l.maxSendsPerPersonPer15Min);

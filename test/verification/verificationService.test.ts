@@ -129,16 +129,25 @@ describe('VerificationService', () => {
     await expect(check(h, second)).resolves.toMatchObject({ ok: true });
   });
 
-  it('enforces a 60-second resend cooldown per person', async () => {
+  it('enforces a 60-second resend cooldown, whatever the channel or number', async () => {
     const t0 = h.clock.now();
     await identity(h);
     h.clock.advance(30_000);
     await expect(identity(h)).resolves.toEqual({ ok: false, reason: 'cooldown', retryAt: t0 + MIN });
-    await expect(h.service.sendCode({ purpose: 'identity', person: ALICE, conversationId: 'conv-2', channel: 'voice', method: 'alternateMobile' })).resolves.toMatchObject({
+    await expect(h.service.sendCode({ purpose: 'identity', person: ALICE, conversationId: CONV, channel: 'voice', method: 'alternateMobile' })).resolves.toMatchObject({
       reason: 'cooldown',
     });
     h.clock.advance(30_000);
-    await expect(identity(h)).resolves.toMatchObject({ ok: true });
+    await expect(identity(h)).resolves.toMatchObject({ ok: true, resent: true });
+  });
+
+  it('lets a new number be proven straight after identity (the cooldown is per challenge)', async () => {
+    await identity(h);
+    await check(h, h.sender.lastCode());
+    h.clock.advance(5_000);
+    await expect(h.service.sendCode({ purpose: 'new_number', person: ALICE, conversationId: CONV, channel: 'sms', newNumber: '07700900777' })).resolves.toMatchObject({
+      ok: true,
+    });
   });
 
   it('allows at most 3 sends per person in 15 minutes', async () => {
