@@ -1,7 +1,7 @@
 import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import { Client, GraphError, HTTPMessageHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type { Logger } from '../logger';
+import { redactPhonesInText, type Logger } from '../logger';
 import { deriveDefaultMethod, GUID, type Directory, type Person, type PersonMethods } from './directory';
 
 /** The public Microsoft Graph endpoint. */
@@ -246,6 +246,6 @@ export class GraphDirectory implements Directory {
 }
 
 function graphErrorSummary(err: unknown): { status?: number; code?: string; message: string } {
-  if (err instanceof GraphError) return { status: err.statusCode, code: err.code ?? undefined, message: err.message };
-  return { message: err instanceof Error ? err.message : String(err) };
+  if (err instanceof GraphError) return { status: err.statusCode, code: err.code ?? undefined, message: redactPhonesInText(err.message) };
+  return { message: redactPhonesInText(err instanceof Error ? err.message : String(err)) };
 }

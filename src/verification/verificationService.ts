@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AuditLog } from '../audit/auditLog';
 import type { Clock } from '../clock';
 import type { Person, PhoneMethod } from '../directory/directory';
-import { redactPhone, type Logger } from '../logger';
+import { redactPhone, redactPhonesInText, type Logger } from '../logger';
 import type { Collection, DocumentStore } from '../store/documentStore';
 import type { CodeSender, SendFailure, SendResult } from './codeSender';
 import { codeMatches, generateCode, hashCode, normaliseCode } from './codes';
@@ -328,7 +328,8 @@ export class VerificationService {
     try {
       result = await this.options.sender.send({ to, channel, code, ttlSeconds: this.ttlSeconds, purpose });
     } catch (err) {
-      this.options.logger.error({ err: err instanceof Error ? err.message : String(err), to: destination, channel }, 'Verification: code sender threw');
+      const detail = redactPhonesInText(err instanceof Error ? err.message : String(err)).split(code).join('[code]');
+      this.options.logger.error({ detail, to: destination, channel }, 'Verification: code sender threw');
       result = {
         ok: false,
         failure: {
