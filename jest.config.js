@@ -6,7 +6,14 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
+  // otplib's CommonJS build requires @scure/base and @noble/hashes, which ship as ES modules only.
+  // Node 20 loads them natively, but jest's module runtime cannot, so jest compiles them to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble)/)'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
+    '^.+/node_modules/(@scure|@noble)/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true }, diagnostics: false },
+    ],
   },
 };

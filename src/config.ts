@@ -9,6 +9,19 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** An optional whole number with a default and bounds, reported in one message. */
+function wholeNumber(defaultValue: number, min: number, max: number) {
+  const message = `expects a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? String(defaultValue) : v.trim()))
+    .pipe(z.string().regex(/^\d+$/, message).transform(Number).pipe(z.number().int().min(min, message).max(max, message)));
+}
+
+const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const E164_PATTERN = /^\+[1-9]\d{7,14}$/;
+
 const schema = z.object({
   PORT: z
     .string()
@@ -60,6 +73,16 @@ const schema = z.object({
       .enum(LOG_LEVELS, { errorMap: () => ({ message: `expects one of ${LOG_LEVELS.join(', ')}` }) })
       .default('info'),
   ),
+  DIRECTORY_FILE: optionalString,
+  GRAPH_TENANT_ID: optionalString.pipe(z.string().regex(GUID_PATTERN, 'expects the Entra tenant ID, a GUID').optional()),
+  GRAPH_CLIENT_ID: optionalString.pipe(z.string().regex(GUID_PATTERN, 'expects the application (client) ID of the Graph app registration, a GUID').optional()),
+  GRAPH_CLIENT_SECRET: optionalString,
+  VERIFICATION_SECRET: optionalString.pipe(z.string().min(32, 'expects at least 32 characters (e.g. `openssl rand -base64 48`)').optional()),
+  VERIFICATION_TTL_SECONDS: wholeNumber(300, 60, 600),
+  VERIFICATION_MAX_SENDS_PER_HOUR: wholeNumber(500, 1, 1_000_000),
+  TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expects a Twilio Account SID: AC followed by 32 hexadecimal characters').optional()),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_FROM_NUMBER: optionalString.pipe(z.string().regex(E164_PATTERN, 'expects an E.164 phone number such as +447700900123').optional()),
 });
 
 /** Validated runtime settings of the bot. */
@@ -78,6 +101,20 @@ export interface Config {
   };
   /** True when no Microsoft App ID is set: inbound activities are not authenticated. */
   readonly unauthenticated: boolean;
+  /** Where people and their MFA methods come from: Microsoft Graph when set, else a JSON file. */
+  readonly directory: {
+    /** `DIRECTORY_FILE`; the shipped sample when neither this nor Graph is set. */
+    readonly file?: string;
+    readonly graph?: { readonly tenantId: string; readonly clientId: string; readonly clientSecret: string };
+  };
+  readonly verification: {
+    /** HMAC key for codes; generated into DATA_DIR in development when not set. */
+    readonly secret?: string;
+    readonly ttlSeconds: number;
+    readonly maxSendsPerHour: number;
+  };
+  /** Twilio credentials; when absent (development only) codes go to the in-memory dev outbox. */
+  readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly fromNumber: string };
 }
 
 /** One problem with one environment variable. */
@@ -125,7 +162,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       type: v.MICROSOFT_APP_TYPE,
     },
     unauthenticated: !v.MICROSOFT_APP_ID,
+    directory: {
+      file: v.DIRECTORY_FILE,
+      graph:
+        v.GRAPH_TENANT_ID && v.GRAPH_CLIENT_ID && v.GRAPH_CLIENT_SECRET
+          ? { tenantId: v.GRAPH_TENANT_ID, clientId: v.GRAPH_CLIENT_ID, clientSecret: v.GRAPH_CLIENT_SECRET }
+          : undefined,
+    },
+    verification: {
+      secret: v.VERIFICATION_SECRET,
+      ttlSeconds: v.VERIFICATION_TTL_SECONDS,
+      maxSendsPerHour: v.VERIFICATION_MAX_SENDS_PER_HOUR,
+    },
+    twilio:
+      v.TWILIO_ACCOUNT_SID && v.TWILIO_AUTH_TOKEN && v.TWILIO_FROM_NUMBER
+        ? { accountSid: v.TWILIO_ACCOUNT_SID, authToken: v.TWILIO_AUTH_TOKEN, fromNumber: v.TWILIO_FROM_NUMBER }
+        : undefined,
   };
+}
+
+/** Reports the variables of a group that must be set together when only some are. */
+function allOrNone(names: readonly string[], get: (name: string) => string | undefined, what: string): ConfigProblem[] {
+  const set = names.filter((n) => get(n) !== undefined);
+  if (set.length === 0 || set.length === names.length) return [];
+  return names
+    .filter((n) => get(n) === undefined)
+    .map((variable) => ({ variable, message: `is required because ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set (${what} needs all of ${names.join(', ')})` }));
 }
 
 /** Checks that span several variables; run on the raw values so they are reported with the rest. */
@@ -151,6 +213,26 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
   }
   if (get('NODE_ENV') === 'production' && !appId) {
     problems.push({ variable: 'MICROSOFT_APP_ID', message: 'is required when NODE_ENV is production (inbound activities must be authenticated)' });
+  }
+  const graphVars = ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID', 'GRAPH_CLIENT_SECRET'] as const;
+  const twilioVars = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const;
+  problems.push(...allOrNone(graphVars, get, 'the Microsoft Graph directory'));
+  problems.push(...allOrNone(twilioVars, get, 'sending codes with Twilio'));
+  const anyGraph = graphVars.some((n) => get(n) !== undefined);
+  if (anyGraph && get('DIRECTORY_FILE')) {
+    problems.push({ variable: 'DIRECTORY_FILE', message: 'must not be set together with the GRAPH_* variables; choose one directory' });
+  }
+  if (get('NODE_ENV') === 'production') {
+    if (!get('VERIFICATION_SECRET')) {
+      problems.push({ variable: 'VERIFICATION_SECRET', message: 'is required when NODE_ENV is production (at least 32 random characters)' });
+    }
+    const anyTwilio = twilioVars.some((n) => get(n) !== undefined);
+    for (const name of anyTwilio ? [] : twilioVars) {
+      problems.push({ variable: name, message: 'is required when NODE_ENV is production (codes are sent with Twilio)' });
+    }
+    if (!anyGraph && !get('DIRECTORY_FILE')) {
+      problems.push({ variable: 'DIRECTORY_FILE', message: 'or the GRAPH_* variables are required when NODE_ENV is production (the sample directory is for development only)' });
+    }
   }
   return problems;
 }

@@ -32,6 +32,11 @@ describe('loadConfig', () => {
       MICROSOFT_APP_TENANT_ID: APP_ID,
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
+      VERIFICATION_SECRET: 'v'.repeat(40),
+      TWILIO_ACCOUNT_SID: `AC${'ab'.repeat(16)}`,
+      TWILIO_AUTH_TOKEN: 'token',
+      TWILIO_FROM_NUMBER: '+447700900000',
+      DIRECTORY_FILE: '/etc/helpdesk/people.json',
     });
     expect(c).toMatchObject({ port: 8080, unauthenticated: false, nodeEnv: 'production', microsoftApp: { id: APP_ID, type: 'SingleTenant' } });
   });
@@ -84,5 +89,90 @@ describe('loadConfig: MongoDB', () => {
 
   it('rejects a connection string of another scheme', () => {
     expect(problemsOf({ MONGODB_URI: 'postgres://x' })).toContainEqual({ variable: 'MONGODB_URI', message: expect.stringMatching(/mongodb:\/\//) });
+  });
+});
+
+const TWILIO = { TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`, TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM_NUMBER: '+447700900000' };
+const GRAPH = { GRAPH_TENANT_ID: '11111111-2222-3333-4444-555555555555', GRAPH_CLIENT_ID: '66666666-7777-8888-9999-000000000000', GRAPH_CLIENT_SECRET: 'graph-secret' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001',
+  MICROSOFT_APP_PASSWORD: 'app-password',
+  VERIFICATION_SECRET: 'x'.repeat(32),
+  ...TWILIO,
+  ...GRAPH,
+};
+
+function problems(env: NodeJS.ProcessEnv): Record<string, string> {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return Object.fromEntries(err.problems.map((p) => [p.variable, p.message]));
+    throw err;
+  }
+  return {};
+}
+
+describe('config: verification, directory and Twilio', () => {
+  it('has development defaults', () => {
+    const config = loadConfig({});
+    expect(config.directory).toEqual({ file: undefined, graph: undefined });
+    expect(config.verification).toEqual({ secret: undefined, ttlSeconds: 300, maxSendsPerHour: 500 });
+    expect(config.twilio).toBeUndefined();
+  });
+
+  it('reads every new variable', () => {
+    const config = loadConfig({ ...TWILIO, ...GRAPH, VERIFICATION_SECRET: 's'.repeat(40), VERIFICATION_TTL_SECONDS: '600', VERIFICATION_MAX_SENDS_PER_HOUR: '50' });
+    expect(config.twilio).toEqual({ accountSid: TWILIO.TWILIO_ACCOUNT_SID, authToken: 'token', fromNumber: '+447700900000' });
+    expect(config.directory.graph).toEqual({ tenantId: GRAPH.GRAPH_TENANT_ID, clientId: GRAPH.GRAPH_CLIENT_ID, clientSecret: 'graph-secret' });
+    expect(config.verification).toEqual({ secret: 's'.repeat(40), ttlSeconds: 600, maxSendsPerHour: 50 });
+    expect(loadConfig({ DIRECTORY_FILE: './people.json' }).directory.file).toBe('./people.json');
+  });
+
+  it('accepts a complete production configuration', () => {
+    expect(() => loadConfig(PRODUCTION)).not.toThrow();
+    expect(() => loadConfig({ ...PRODUCTION, ...{ GRAPH_TENANT_ID: '', GRAPH_CLIENT_ID: '', GRAPH_CLIENT_SECRET: '' }, DIRECTORY_FILE: '/etc/bot/people.json' })).not.toThrow();
+  });
+
+  it('reports every invalid value together', () => {
+    const found = problems({
+      VERIFICATION_SECRET: 'short',
+      VERIFICATION_TTL_SECONDS: '601',
+      VERIFICATION_MAX_SENDS_PER_HOUR: 'lots',
+      TWILIO_ACCOUNT_SID: 'SK123',
+      TWILIO_AUTH_TOKEN: 't',
+      TWILIO_FROM_NUMBER: '07700 900000',
+      GRAPH_TENANT_ID: 'tenant',
+      GRAPH_CLIENT_ID: GRAPH.GRAPH_CLIENT_ID,
+      GRAPH_CLIENT_SECRET: 'x',
+    });
+    expect(found).toMatchObject({
+      VERIFICATION_SECRET: expect.stringMatching(/at least 32 characters/),
+      VERIFICATION_TTL_SECONDS: 'expects a whole number from 60 to 600',
+      VERIFICATION_MAX_SENDS_PER_HOUR: expect.stringMatching(/whole number/),
+      TWILIO_ACCOUNT_SID: expect.stringMatching(/AC followed by 32 hexadecimal/),
+      TWILIO_FROM_NUMBER: expect.stringMatching(/E\.164/),
+      GRAPH_TENANT_ID: expect.stringMatching(/GUID/),
+    });
+    expect(problems({ VERIFICATION_TTL_SECONDS: '59' }).VERIFICATION_TTL_SECONDS).toMatch(/60 to 600/);
+  });
+
+  it('wants the Twilio and Graph variables all together or not at all', () => {
+    expect(problems({ TWILIO_ACCOUNT_SID: TWILIO.TWILIO_ACCOUNT_SID })).toEqual({
+      TWILIO_AUTH_TOKEN: expect.stringMatching(/required because TWILIO_ACCOUNT_SID is set/),
+      TWILIO_FROM_NUMBER: expect.stringMatching(/required because TWILIO_ACCOUNT_SID is set/),
+    });
+    expect(Object.keys(problems({ GRAPH_CLIENT_SECRET: 's', GRAPH_CLIENT_ID: GRAPH.GRAPH_CLIENT_ID }))).toEqual(['GRAPH_TENANT_ID']);
+    expect(problems({ ...GRAPH, DIRECTORY_FILE: 'x.json' })).toEqual({ DIRECTORY_FILE: expect.stringMatching(/not be set together/) });
+  });
+
+  it('requires a secret, Twilio and a real directory in production, reported together', () => {
+    const found = problems({ NODE_ENV: 'production', MICROSOFT_APP_ID: PRODUCTION.MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD: 'p' });
+    expect(Object.keys(found).sort()).toEqual(['DIRECTORY_FILE', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER', 'VERIFICATION_SECRET']);
+    expect(found.VERIFICATION_SECRET).toMatch(/required when NODE_ENV is production/);
+  });
+
+  it('lists all problems in the error message', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/Invalid configuration \(\d+ problems\):[\s\S]*VERIFICATION_SECRET[\s\S]*TWILIO_ACCOUNT_SID/);
   });
 });

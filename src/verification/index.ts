@@ -1,0 +1,96 @@
+import { AuditLog } from '../audit/auditLog';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { DocumentStore } from '../store/documentStore';
+import type { CodeSender } from './codeSender';
+import { DevOutbox } from './devOutbox';
+import { LookupLimiter } from './lookupLimiter';
+import { resolveVerificationSecret } from './secret';
+import { TwilioCodeSender } from './twilioCodeSender';
+import { VerificationService } from './verificationService';
+import { VoiceRepeatTokens } from './voiceRepeat';
+
+export * from './types';
+export * from './codeSender';
+export * from './verificationService';
+export * from './messages';
+export { LookupLimiter, LOOKUP_COLLECTION, type LookupResult, type LookupRefusal, type LookupLimiterOptions } from './lookupLimiter';
+export { DevOutbox, type OutboxMessage, type DevOutboxOptions } from './devOutbox';
+export { TwilioCodeSender, BaseUrlRequestClient, mapTwilioError, type TwilioCodeSenderOptions } from './twilioCodeSender';
+export { VoiceRepeatTokens, type RepeatTokenContent } from './voiceRepeat';
+export { smsText, voiceScript, codeCallTwiml, endCallTwiml, spokenDigits, DEFAULT_SERVICE_NAME, DEFAULT_VOICE } from './codeText';
+export { resolveVerificationSecret, DEV_SECRET_FILE } from './secret';
+export { normaliseUkMobile } from './phoneNumbers';
+
+/** Inputs of {@link createVerification}. */
+export interface VerificationSetup {
+  readonly config: Config;
+  readonly store: DocumentStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /**
+   * Public URL of the voice webhook that answers "press 1 to repeat" on code calls, e.g.
+   * `https://bot.example.org/api/voice/code-repeat`. Without it calls offer no repeat.
+   */
+  readonly voiceRepeatUrl?: string;
+  /** Replaces the configured sender (tests). */
+  readonly sender?: CodeSender;
+}
+
+/** Everything the dialogs and channels need for identity verification. */
+export interface Verification {
+  readonly service: VerificationService;
+  readonly lookups: LookupLimiter;
+  readonly audit: AuditLog;
+  readonly sender: CodeSender;
+  /** Set when codes go to the in-memory dev outbox instead of Twilio. */
+  readonly outbox?: DevOutbox;
+  /** Opens the tokens of "press 1 to repeat" requests in the voice webhook. */
+  readonly repeatTokens: VoiceRepeatTokens;
+}
+
+/**
+ * Builds the verification services from the config: Twilio when configured, otherwise (never
+ * in production) the dev outbox; the HMAC secret from `VERIFICATION_SECRET` or, in
+ * development, from `DATA_DIR/verification.secret`.
+ * @throws Error in production without Twilio or without a secret
+ */
+export async function createVerification(setup: VerificationSetup): Promise<Verification> {
+  const { config, store, clock, logger } = setup;
+  const secret = await resolveVerificationSecret({ secret: config.verification.secret, nodeEnv: config.nodeEnv, dataDir: config.dataDir, logger });
+  const repeatTokens = new VoiceRepeatTokens(secret, clock);
+  const audit = new AuditLog(store, clock);
+  let sender = setup.sender;
+  let outbox: DevOutbox | undefined;
+  if (!sender) {
+    if (config.twilio) {
+      sender = new TwilioCodeSender({
+        accountSid: config.twilio.accountSid,
+        authToken: config.twilio.authToken,
+        from: config.twilio.fromNumber,
+        logger,
+        clock,
+        voiceRepeat: setup.voiceRepeatUrl ? { url: setup.voiceRepeatUrl, tokens: repeatTokens } : undefined,
+      });
+    } else if (config.nodeEnv === 'production') {
+      throw new Error('Twilio must be configured when NODE_ENV is production');
+    } else {
+      outbox = new DevOutbox({ clock, logger });
+      sender = outbox;
+      logger.warn('Verification: Twilio is not configured; codes go to the in-memory dev outbox');
+    }
+  }
+  const service = new VerificationService({
+    store,
+    sender,
+    audit,
+    clock,
+    secret,
+    logger,
+    ttlSeconds: config.verification.ttlSeconds,
+    limits: { maxSendsPerHour: config.verification.maxSendsPerHour },
+  });
+  const lookups = new LookupLimiter({ store, clock, audit });
+  return { service, lookups, audit, sender, outbox, repeatTokens };
+}

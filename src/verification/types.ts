@@ -1,0 +1,46 @@
+/** What a code proves: who the person is, or that they hold a new phone number. */
+export type Purpose = 'identity' | 'new_number';
+
+/** How a code is delivered. */
+export type Channel = 'sms' | 'voice';
+
+/** Limits on codes and sends. All durations are in milliseconds. */
+export interface VerificationLimits {
+  /** Wrong codes that kill a challenge (5). */
+  readonly maxAttemptsPerChallenge: number;
+  /** Wrong codes within {@link failureWindowMs} that lock a person out of self-service (10). */
+  readonly maxFailuresPerPerson: number;
+  /** Window for counting a person's wrong codes, and length of the lockout (24 h). */
+  readonly failureWindowMs: number;
+  /** Minimum gap between two codes of one challenge, i.e. before a resend (60 s). */
+  readonly resendCooldownMs: number;
+  /** Sends per person in any 15 minutes (3). */
+  readonly maxSendsPerPersonPer15Min: number;
+  /** Sends per person in any 24 hours (10). */
+  readonly maxSendsPerPersonPerDay: number;
+  /** Sends to one phone number in any 24 hours (10). */
+  readonly maxSendsPerDestinationPerDay: number;
+  /** Sends by the whole service in one clock hour (500). */
+  readonly maxSendsPerHour: number;
+  /** How long after proving identity a new number may be proven (30 min). */
+  readonly identityProofValidityMs: number;
+}
+
+/** The product's limits. */
+export const DEFAULT_LIMITS: VerificationLimits = {
+  maxAttemptsPerChallenge: 5,
+  maxFailuresPerPerson: 10,
+  failureWindowMs: 24 * 60 * 60 * 1000,
+  resendCooldownMs: 60 * 1000,
+  maxSendsPerPersonPer15Min: 3,
+  maxSendsPerPersonPerDay: 10,
+  maxSendsPerDestinationPerDay: 10,
+  maxSendsPerHour: 500,
+  identityProofValidityMs: 30 * 60 * 1000,
+};
+
+/** Default validity of a code in seconds (5 minutes). */
+export const DEFAULT_TTL_SECONDS = 300;
+
+/** Longest validity allowed for a code in seconds (10 minutes, NIST SP 800-63B). */
+export const MAX_TTL_SECONDS = 600;
