@@ -60,8 +60,11 @@ export class KnowledgeBaseError extends Error {
   }
 }
 
-/** Finds `content/<name>` by walking up from this module, so it works from `src/` and from `dist/src/`. */
-function findContent(name: string): string {
+/**
+ * Finds `content/<name>` by walking up from this module, so it works from `src/` and from `dist/src/`.
+ * @param name a file or directory name under `content/`
+ */
+export function findContentFile(name: string): string {
   let dir = __dirname;
   for (;;) {
     const candidate = join(dir, 'content', name);
@@ -74,12 +77,12 @@ function findContent(name: string): string {
 
 /** The default knowledge directory, `content/knowledge` at the project root. */
 export function defaultKnowledgeDir(): string {
-  return findContent('knowledge');
+  return findContentFile('knowledge');
 }
 
 /** The default small-talk file, `content/smalltalk.json` at the project root. */
 export function defaultSmallTalkFile(): string {
-  return findContent('smalltalk.json');
+  return findContentFile('smalltalk.json');
 }
 
 function readJson(file: string): unknown {
