@@ -4,6 +4,7 @@ import { Nlp, type NlpClassification } from '@nlpjs/nlp';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { defaultSmallTalkFile, findContentFile, KnowledgeBaseError, loadKnowledgeBase, loadSmallTalk } from './knowledgeBase';
+import { DomainRelevance } from './domainRelevance';
 import { canonicalize, SpellCorrector } from './textNormalizer';
 import type { KnowledgeEntry, SmallTalkIntent } from './types';
 
@@ -14,6 +15,9 @@ const SMALLTALK_PREFIX = 'smalltalk.';
 
 /** Default minimum score for an answer or small-talk reply. */
 export const DEFAULT_THRESHOLD = 0.5;
+
+/** Default minimum share of a question's content words that must be in-domain. */
+export const DEFAULT_MIN_RELEVANCE = 0.4;
 
 /** Entries suggested when the classifier has no better idea. */
 export const DEFAULT_SUGGESTION_IDS: readonly string[] = ['core_methods', 'lost_phone', 'contact_helpdesk'];
@@ -43,6 +47,12 @@ export interface KnowledgeNluOptions {
   readonly outOfScope?: readonly string[];
   /** Minimum score (0..1) for an answer or small-talk reply; default {@link DEFAULT_THRESHOLD}. */
   readonly threshold?: number;
+  /**
+   * Minimum share (0..1) of the question's content words that must occur in in-domain training,
+   * unless it names a core term such as "mfa"; below it the question is out of scope.
+   * Default {@link DEFAULT_MIN_RELEVANCE}.
+   */
+  readonly minRelevance?: number;
   /** Entry ids offered when there are no closer suggestions; default {@link DEFAULT_SUGGESTION_IDS}. */
   readonly defaultSuggestions?: readonly string[];
 }
@@ -91,6 +101,9 @@ export class KnowledgeNlu {
   private constructor(
     private readonly nlp: Nlp,
     private readonly speller: SpellCorrector,
+    private readonly relevance: DomainRelevance,
+    /** Minimum in-domain share of a question's content words. */
+    readonly minRelevance: number,
     /** The knowledge entries the model was trained on. */
     readonly entries: readonly KnowledgeEntry[],
     smallTalk: readonly SmallTalkIntent[],
@@ -115,7 +128,10 @@ export class KnowledgeNlu {
     const smallTalk = options.smallTalk ?? loadSmallTalk(defaultSmallTalkFile());
     const outOfScope = options.outOfScope ?? loadOutOfScope();
     const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-    if (!(threshold >= 0 && threshold <= 1)) throw new RangeError(`threshold must be between 0 and 1, got ${threshold}`);
+    const minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;
+    for (const [name, value] of [['threshold', threshold], ['minRelevance', minRelevance]] as const) {
+      if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be between 0 and 1, got ${value}`);
+    }
 
     const container = containerBootstrap();
     container.use(LangEn);
@@ -134,10 +150,12 @@ export class KnowledgeNlu {
     );
 
     const corpus: string[] = [];
+    const inDomain: string[] = [];
     const add = (utterance: string, intent: string): void => {
       const text = canonicalize(utterance);
       if (text.length === 0) return;
       corpus.push(text);
+      if (intent !== NONE_INTENT) inDomain.push(text);
       nlp.addDocument('en', text, intent);
     };
     for (const entry of entries) {
@@ -150,12 +168,30 @@ export class KnowledgeNlu {
 
     const defaults = options.defaultSuggestions ?? DEFAULT_SUGGESTION_IDS;
     const trainingMs = performance.now() - started;
-    return new KnowledgeNlu(nlp, new SpellCorrector(corpus), entries, smallTalk, threshold, defaults, trainingMs);
+    return new KnowledgeNlu(
+      nlp,
+      new SpellCorrector(corpus),
+      new DomainRelevance(inDomain),
+      minRelevance,
+      entries,
+      smallTalk,
+      threshold,
+      defaults,
+      trainingMs,
+    );
   }
 
   /** Finds an entry by id. */
   lookupEntry(id: string): KnowledgeEntry | undefined {
     return this.byId.get(id);
+  }
+
+  /**
+   * Share of the question's content words that are in-domain (see {@link KnowledgeNluOptions.minRelevance}),
+   * or `undefined` when it has none.
+   */
+  relevanceOf(text: string): number | undefined {
+    return this.relevance.score(this.normalize(text));
   }
 
   /** The text as the classifier sees it: canonical words with misspellings corrected. */
@@ -177,7 +213,8 @@ export class KnowledgeNlu {
     const result = await this.nlp.process('en', normalized);
     const ranked = [...(result.classifications ?? [])].sort((a, b) => b.score - a.score);
     const top = ranked[0];
-    if (!top || top.intent === NONE_INTENT || top.score <= 0) {
+    const relevance = this.relevance.score(normalized);
+    if (!top || top.intent === NONE_INTENT || top.score <= 0 || (relevance !== undefined && relevance < this.minRelevance)) {
       return { kind: 'out_of_scope', suggestions: this.suggestions(ranked) };
     }
     if (top.score >= this.threshold) {

@@ -14,6 +14,12 @@ declare module '@nlpjs/core' {
 
 declare module '@nlpjs/lang-en' {
   export const LangEn: unknown;
+  export class StemmerEn {
+    stemWord(word: string): string;
+  }
+  export class StopwordsEn {
+    isStopword(word: string): boolean;
+  }
 }
 
 declare module '@nlpjs/nlp' {

@@ -12,7 +12,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(do|does|did|is|are|was|were|have|has|had|could|would|should|must)n'?t\b/g, '$1 not'],
   [/\bi'?m\b/g, 'i am'],
   [/\bi'?ve\b/g, 'i have'],
-  [/\bi'?d\b/g, 'i would'],
+  [/\bi'd\b/g, 'i would'],
   [/\b(it|that|what|there|who|where|how)'s\b/g, '$1 is'],
   [/\b(you|we|they)'re\b/g, '$1 are'],
   [/\b(you|we|they)'ve\b/g, '$1 have'],

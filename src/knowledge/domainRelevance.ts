@@ -1,0 +1,62 @@
+import { StemmerEn, StopwordsEn } from '@nlpjs/lang-en';
+import { words } from './textNormalizer';
+
+/** Everyday words that say nothing about the topic of a question. */
+const GENERIC_WORDS = new Set(
+  (
+    'need want use using used get got getting like please help know tell thing things now still just really ' +
+    'way ways one also new old good bad make made going go say said give see look able yes ok okay hi hey ' +
+    'can could would should will shall may might must not no any every time today tomorrow day week'
+  ).split(' '),
+);
+
+/**
+ * Words (canonical forms, see `canonicalize`) that on their own make a question about sign-in
+ * security, whatever else it says.
+ */
+const DOMAIN_TERMS = (
+  'mfa authenticator authentication authenticate verification verify verified fido2 smartcard nhsmail ' +
+  'prompt prompts approve approval code codes passcode otp sign phone smartphone iphone android number ' +
+  'sim device account method methods text call enrol register registration helpdesk hacked hack ' +
+  'compromised exemption exception exempt guest grace recovery backup portal office365 identity'
+).split(' ');
+
+/**
+ * Tells how much of a question is about the bot's domain: the share of its content words that
+ * occur in the in-domain training utterances (entries and small talk). Stop words, generic words
+ * and bare numbers are ignored; words are compared by stem.
+ */
+export class DomainRelevance {
+  private readonly stemmer = new StemmerEn();
+  private readonly stopwords = new StopwordsEn();
+  private readonly known = new Set<string>();
+  private readonly anchors: ReadonlySet<string>;
+
+  /** @param inDomain canonical in-domain training texts */
+  constructor(inDomain: Iterable<string>) {
+    for (const text of inDomain) for (const stem of this.stems(text)) this.known.add(stem);
+    this.anchors = new Set(DOMAIN_TERMS.map((w) => this.stemmer.stemWord(w)));
+  }
+
+  /** Content stems of canonical text: no stop words, no generic words, no bare numbers. */
+  stems(text: string): string[] {
+    const out: string[] = [];
+    for (const w of words(text)) {
+      if (w.length < 2 || /^\d+$/.test(w) || GENERIC_WORDS.has(w) || this.stopwords.isStopword(w)) continue;
+      out.push(this.stemmer.stemWord(w));
+    }
+    return out;
+  }
+
+  /**
+   * Share (0..1) of the question's content words that are in-domain: 1 when it contains a core
+   * domain term such as "mfa" or "authenticator", `undefined` when it has no content words.
+   * @param text canonical, spell-corrected text
+   */
+  score(text: string): number | undefined {
+    const stems = this.stems(text);
+    if (stems.length === 0) return undefined;
+    if (stems.some((s) => this.anchors.has(s))) return 1;
+    return stems.filter((s) => this.known.has(s)).length / stems.length;
+  }
+}
