@@ -33,6 +33,10 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bfido(\s*2)?\b/g, 'fido2'],
   [/\b(yubikey|usb\s+key)\b/g, 'fido2 security key'],
   [/\bwi[\s-]?fi\b/g, 'wifi'],
+  [
+    /\b(international|overseas|abroad|foreign|non[\s-]?uk|non[\s-]?british|french|spanish|german|italian|irish|polish|portuguese|dutch|indian|american|australian|canadian|european|eu)\b/g,
+    'foreign',
+  ],
   // sign-in wording
   [/\b(log(ging|ged)?|sign(ing|ed)?)[\s-]?(in|on)\b/g, 'sign in'],
   [/\blog(in|on)s?\b/g, 'sign in'],
