@@ -48,15 +48,24 @@ export class DomainRelevance {
     return out;
   }
 
+  /** Stems a single word the way {@link DomainRelevance.stems} does. */
+  stemWord(word: string): string {
+    return this.stemmer.stemWord(word);
+  }
+
   /**
-   * Share (0..1) of the question's content words that are in-domain: 1 when it contains a core
-   * domain term such as "mfa" or "authenticator", `undefined` when it has no content words.
+   * How in-domain a question is.
    * @param text canonical, spell-corrected text
+   * @returns `share`: the share (0..1) of its content words seen in in-domain training, or
+   *   `undefined` when it has no content words; `anchored`: whether it names a core domain term
+   *   such as "mfa", "authenticator" or "phone"
    */
-  score(text: string): number | undefined {
+  score(text: string): { readonly share: number | undefined; readonly anchored: boolean } {
     const stems = this.stems(text);
-    if (stems.length === 0) return undefined;
-    if (stems.some((s) => this.anchors.has(s))) return 1;
-    return stems.filter((s) => this.known.has(s)).length / stems.length;
+    if (stems.length === 0) return { share: undefined, anchored: false };
+    return {
+      share: stems.filter((s) => this.known.has(s)).length / stems.length,
+      anchored: stems.some((s) => this.anchors.has(s)),
+    };
   }
 }

@@ -168,10 +168,11 @@ export class KnowledgeNlu {
 
     const defaults = options.defaultSuggestions ?? DEFAULT_SUGGESTION_IDS;
     const trainingMs = performance.now() - started;
+    const relevance = new DomainRelevance(inDomain);
     return new KnowledgeNlu(
       nlp,
-      new SpellCorrector(corpus),
-      new DomainRelevance(inDomain),
+      new SpellCorrector(corpus, { stem: (w) => relevance.stemWord(w) }),
+      relevance,
       minRelevance,
       entries,
       smallTalk,
@@ -191,7 +192,8 @@ export class KnowledgeNlu {
    * or `undefined` when it has none.
    */
   relevanceOf(text: string): number | undefined {
-    return this.relevance.score(this.normalize(text));
+    const { share, anchored } = this.relevance.score(this.normalize(text));
+    return anchored ? 1 : share;
   }
 
   /** The text as the classifier sees it: canonical words with misspellings corrected. */
@@ -213,9 +215,11 @@ export class KnowledgeNlu {
     const result = await this.nlp.process('en', normalized);
     const ranked = [...(result.classifications ?? [])].sort((a, b) => b.score - a.score);
     const top = ranked[0];
-    const relevance = this.relevance.score(normalized);
-    if (!top || top.intent === NONE_INTENT || top.score <= 0 || (relevance !== undefined && relevance < this.minRelevance)) {
-      return { kind: 'out_of_scope', suggestions: this.suggestions(ranked) };
+    const { share, anchored } = this.relevance.score(normalized);
+    const offTopicWords = !anchored && share !== undefined && share < this.minRelevance;
+    if (!top || offTopicWords || top.intent === NONE_INTENT || top.score <= 0) {
+      // A question that names a core term (MFA, phone, code...) is unclear rather than off-topic.
+      return { kind: anchored ? 'unknown' : 'out_of_scope', suggestions: this.suggestions(ranked) };
     }
     if (top.score >= this.threshold) {
       if (top.intent.startsWith(SMALLTALK_PREFIX)) {

@@ -93,17 +93,30 @@ export function editDistance(a: string, b: string, max: number): number {
   return d[a.length][b.length];
 }
 
+/** Options of {@link SpellCorrector}. */
+export interface SpellCorrectorOptions {
+  /** Stemmer; a word whose stem occurs in the vocabulary is treated as known and left alone. */
+  readonly stem?: (word: string) => string;
+}
+
 /**
  * Corrects misspelt words against a vocabulary: a word not in the vocabulary is replaced by the
- * most frequent vocabulary word within one edit (two for words of eight letters or more).
- * Words shorter than four letters and words with digits are left alone.
+ * most frequent vocabulary word within one edit (two for words of eight letters or more) that
+ * starts with the same letter. Words shorter than five letters and words with digits are left
+ * alone, so that real words such as "went" or "score" are not bent into domain words.
  */
 export class SpellCorrector {
   private readonly frequency = new Map<string, number>();
   private readonly byLength = new Map<number, string[]>();
+  private readonly knownStems = new Set<string>();
+  private readonly stem?: (word: string) => string;
 
-  /** @param corpus canonical training texts that make up the vocabulary */
-  constructor(corpus: Iterable<string>) {
+  /**
+   * @param corpus canonical training texts that make up the vocabulary
+   * @param options optional stemmer
+   */
+  constructor(corpus: Iterable<string>, options: SpellCorrectorOptions = {}) {
+    this.stem = options.stem;
     for (const text of corpus) {
       for (const w of words(text)) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
     }
@@ -111,23 +124,25 @@ export class SpellCorrector {
       const list = this.byLength.get(w.length) ?? [];
       list.push(w);
       this.byLength.set(w.length, list);
+      if (this.stem) this.knownStems.add(this.stem(w));
     }
   }
 
-  /** Whether the word occurs in the vocabulary. */
+  /** Whether the word (or, with a stemmer, its stem) occurs in the vocabulary. */
   has(word: string): boolean {
-    return this.frequency.has(word);
+    return this.frequency.has(word) || (this.stem !== undefined && this.knownStems.has(this.stem(word)));
   }
 
   /** Corrects one word, or returns it unchanged. */
   correctWord(word: string): string {
-    if (word.length < 4 || /\d/.test(word) || this.frequency.has(word)) return word;
+    if (word.length < 5 || /\d/.test(word) || this.has(word)) return word;
     const max = word.length >= 8 ? 2 : 1;
     let best = word;
     let bestDistance = max + 1;
     let bestFrequency = 0;
     for (let len = word.length - max; len <= word.length + max; len += 1) {
       for (const candidate of this.byLength.get(len) ?? []) {
+        if (candidate[0] !== word[0]) continue;
         const distance = editDistance(word, candidate, max);
         if (distance > max) continue;
         const frequency = this.frequency.get(candidate) ?? 0;
