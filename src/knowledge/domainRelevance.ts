@@ -31,11 +31,33 @@ export class DomainRelevance {
   private readonly stopwords = new StopwordsEn();
   private readonly known = new Set<string>();
   private readonly anchors: ReadonlySet<string>;
+  /** For each stem, how many in-domain training texts of each intent contain it. */
+  private readonly intentsByStem = new Map<string, Map<string, number>>();
 
-  /** @param inDomain canonical in-domain training texts */
-  constructor(inDomain: Iterable<string>) {
-    for (const text of inDomain) for (const stem of this.stems(text)) this.known.add(stem);
+  /** @param inDomain canonical in-domain training texts with their intent */
+  constructor(inDomain: Iterable<{ readonly text: string; readonly intent: string }>) {
+    for (const { text, intent } of inDomain) {
+      for (const stem of new Set(this.stems(text))) {
+        this.known.add(stem);
+        const counts = this.intentsByStem.get(stem) ?? new Map<string, number>();
+        counts.set(intent, (counts.get(intent) ?? 0) + 1);
+        this.intentsByStem.set(stem, counts);
+      }
+    }
     this.anchors = new Set(DOMAIN_TERMS.map((w) => this.stemmer.stemWord(w)));
+  }
+
+  /**
+   * The intents whose training uses a word, most frequent first, and whether one of them owns
+   * at least half of the uses (so that the word alone points to it).
+   * @param word a canonical word
+   */
+  intentsOfWord(word: string): { readonly intents: readonly string[]; readonly dominant: boolean } {
+    const counts = this.intentsByStem.get(this.stemmer.stemWord(word));
+    if (!counts) return { intents: [], dominant: false };
+    const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+    const total = ranked.reduce((sum, [, n]) => sum + n, 0);
+    return { intents: ranked.map(([intent]) => intent), dominant: ranked[0][1] * 2 >= total };
   }
 
   /** Content stems of canonical text: no stop words, no generic words, no bare numbers. */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { defaultSmallTalkFile, findContentFile, KnowledgeBaseError, loadKnowledgeBase, loadSmallTalk } from './knowledgeBase';
 import { DomainRelevance } from './domainRelevance';
-import { canonicalize, SpellCorrector } from './textNormalizer';
+import { canonicalize, SpellCorrector, words } from './textNormalizer';
 import type { KnowledgeEntry, SmallTalkIntent } from './types';
 
 /** Intent name NLP.js uses for "none of the above"; also the intent of the off-topic examples. */
@@ -150,12 +150,12 @@ export class KnowledgeNlu {
     );
 
     const corpus: string[] = [];
-    const inDomain: string[] = [];
+    const inDomain: { text: string; intent: string }[] = [];
     const add = (utterance: string, intent: string): void => {
       const text = canonicalize(utterance);
       if (text.length === 0) return;
       corpus.push(text);
-      if (intent !== NONE_INTENT) inDomain.push(text);
+      if (intent !== NONE_INTENT) inDomain.push({ text, intent });
       nlp.addDocument('en', text, intent);
     };
     for (const entry of entries) {
@@ -211,6 +211,15 @@ export class KnowledgeNlu {
     if (byTopic) return { kind: 'answer', entry: byTopic, score: 1 };
     const normalized = this.normalize(trimmed);
     if (normalized.length === 0) return { kind: 'unknown', suggestions: this.suggestions([]) };
+
+    const single = words(normalized);
+    if (single.length === 1) {
+      // One word that many topics use ("phone", "code", "mfa") is too vague to answer.
+      const { intents, dominant } = this.relevance.intentsOfWord(single[0]);
+      if (intents.length > 0 && !dominant) {
+        return { kind: 'unknown', suggestions: this.suggestions(intents.map((intent) => ({ intent, score: 1 }))) };
+      }
+    }
 
     const result = await this.nlp.process('en', normalized);
     const ranked = [...(result.classifications ?? [])].sort((a, b) => b.score - a.score);

@@ -90,6 +90,16 @@ describe('knowledge NLU', () => {
       }
     });
 
+    it.each(['phone', 'code', 'mfa'])('treats the lone, vague word %p as unclear and suggests topics', async (text) => {
+      const result = await nlu.classify(text);
+      expect(result.kind).toBe('unknown');
+      if (result.kind === 'unknown') expect(result.suggestions).toHaveLength(3);
+    });
+
+    it('answers a lone word that points to one topic', async () => {
+      expect(await nlu.classify('FIDO2?')).toMatchObject({ kind: 'answer', entry: { id: 'fido2_tokens' } });
+    });
+
     it('recognises small talk and returns its reply', async () => {
       const result = await nlu.classify('hiya, good morning');
       expect(result).toMatchObject({ kind: 'smalltalk', intent: 'greeting' });
