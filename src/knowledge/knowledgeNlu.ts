@@ -110,7 +110,7 @@ export class KnowledgeNlu {
     /** Minimum score for an answer or small-talk reply. */
     readonly threshold: number,
     private readonly defaultSuggestionIds: readonly string[],
-    /** How long training took, in milliseconds. */
+    /** How long loading the content and training took, in milliseconds. */
     readonly trainingMs: number,
   ) {
     this.byId = new Map(entries.map((e) => [e.id, e]));
@@ -166,12 +166,13 @@ export class KnowledgeNlu {
     for (const u of outOfScope) add(u, NONE_INTENT);
     await nlp.train();
 
+    const relevance = new DomainRelevance(inDomain);
+    const speller = new SpellCorrector(corpus, { stem: (w) => relevance.stemWord(w) });
     const defaults = options.defaultSuggestions ?? DEFAULT_SUGGESTION_IDS;
     const trainingMs = performance.now() - started;
-    const relevance = new DomainRelevance(inDomain);
     return new KnowledgeNlu(
       nlp,
-      new SpellCorrector(corpus, { stem: (w) => relevance.stemWord(w) }),
+      speller,
       relevance,
       minRelevance,
       entries,
