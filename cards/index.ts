@@ -1,6 +1,10 @@
 import { CardFactory, type Attachment } from 'botbuilder';
 import * as ACData from 'adaptivecards-templating';
+import { z } from 'zod';
+import answerTemplate from './answer.json';
+import feedbackTemplate from './feedback.json';
 import menuTemplate from './menu.json';
+import stepsTemplate from './steps.json';
 
 /** A JSON object as found in card templates and expanded cards. */
 export type CardJson = Record<string, unknown>;
@@ -37,4 +41,134 @@ export interface MenuCardData {
 /** The topic menu: a title, a sentence and one submit button per topic (verb `menu`). */
 export function createMenuCard(data: MenuCardData): Attachment {
   return CardFactory.adaptiveCard(expandCard(menuTemplate, data));
+}
+
+/** A link button ("more info") of the answer card. */
+export interface CardLink {
+  readonly title: string;
+  readonly url: string;
+}
+
+/** A related-question button of the answer card; submits `{ verb: 'followup', entryId: id }`. */
+export interface CardFollowUp {
+  readonly id: string;
+  readonly title: string;
+}
+
+/** Values of the answer card. */
+export interface AnswerCardData {
+  /** Knowledge entry shown; echoed in every submission. */
+  readonly entryId: string;
+  readonly title: string;
+  /** The answer in Markdown (the Adaptive Cards subset: emphasis, lists, links). */
+  readonly text: string;
+  /** Small print under the answer, e.g. where the information comes from. */
+  readonly source?: string;
+  readonly links?: readonly CardLink[];
+  readonly followUps?: readonly CardFollowUp[];
+  /** Heading above the related-question buttons; defaults to "Related questions". */
+  readonly followUpsLabel?: string;
+  /** Guided flow offered by a button that submits `{ verb: 'start_dialog', dialog, entryId }`. */
+  readonly dialog?: string;
+  /** Title of the guided-flow button; defaults to "Help me do this". */
+  readonly dialogTitle?: string;
+  /** Plain text shown by clients that cannot render the card. */
+  readonly fallbackText: string;
+  readonly speak: string;
+}
+
+/**
+ * An answer: title, Markdown text, optional source line, an optional button that starts a guided
+ * flow (verb `start_dialog`), link buttons and related-question buttons (verb `followup`).
+ */
+export function createAnswerCard(data: AnswerCardData): Attachment {
+  return CardFactory.adaptiveCard(
+    expandCard(answerTemplate, {
+      ...data,
+      links: data.links ?? [],
+      followUps: data.followUps ?? [],
+      followUpsLabel: data.followUpsLabel ?? 'Related questions',
+      dialogTitle: data.dialogTitle ?? 'Help me do this',
+    }),
+  );
+}
+
+/** Values of the numbered steps card. */
+export interface StepsCardData {
+  /** Knowledge entry the steps belong to; echoed in every submission. */
+  readonly entryId: string;
+  readonly title: string;
+  readonly intro?: string;
+  /** One instruction per step, in order, without the number (Markdown allowed). */
+  readonly steps: readonly string[];
+  /** Title of the button that submits `{ verb: 'steps', outcome: 'done' }`; defaults to "Done, that worked". */
+  readonly doneTitle?: string;
+  /** Title of the button that submits `{ verb: 'steps', outcome: 'stuck' }`; defaults to "I'm stuck". */
+  readonly stuckTitle?: string;
+  readonly fallbackText: string;
+  readonly speak: string;
+}
+
+/** Numbered instructions with "done" and "stuck" buttons (verb `steps`). */
+export function createStepsCard(data: StepsCardData): Attachment {
+  return CardFactory.adaptiveCard(
+    expandCard(stepsTemplate, {
+      ...data,
+      steps: data.steps.map((text, i) => ({ number: i + 1, text })),
+      doneTitle: data.doneTitle ?? 'Done, that worked',
+      stuckTitle: data.stuckTitle ?? "I'm stuck",
+    }),
+  );
+}
+
+/** Values of the "did this help?" card. */
+export interface FeedbackCardData {
+  /** Knowledge entry the feedback is about; echoed in both submissions. */
+  readonly entryId: string;
+  /** Defaults to "Did this answer help?". */
+  readonly question?: string;
+  /** Defaults to "Yes". */
+  readonly yesTitle?: string;
+  /** Defaults to "No". */
+  readonly noTitle?: string;
+  /** Defaults to the question followed by the two choices. */
+  readonly fallbackText?: string;
+  /** Defaults to the question. */
+  readonly speak?: string;
+}
+
+/** A yes/no question; the buttons submit `{ verb: 'feedback', helpful: true | false, entryId }`. */
+export function createFeedbackCard(data: FeedbackCardData): Attachment {
+  const question = data.question ?? 'Did this answer help?';
+  const yesTitle = data.yesTitle ?? 'Yes';
+  const noTitle = data.noTitle ?? 'No';
+  return CardFactory.adaptiveCard(
+    expandCard(feedbackTemplate, {
+      entryId: data.entryId,
+      question,
+      yesTitle,
+      noTitle,
+      fallbackText: data.fallbackText ?? `${question} (${yesTitle} / ${noTitle})`,
+      speak: data.speak ?? question,
+    }),
+  );
+}
+
+const knowledgeSubmitSchema = z.discriminatedUnion('verb', [
+  z.object({ verb: z.literal('followup'), entryId: z.string().min(1) }),
+  z.object({ verb: z.literal('start_dialog'), dialog: z.string().min(1), entryId: z.string().min(1) }),
+  z.object({ verb: z.literal('steps'), outcome: z.enum(['done', 'stuck']), entryId: z.string().min(1) }),
+  z.object({ verb: z.literal('feedback'), helpful: z.boolean(), entryId: z.string().min(1) }),
+]);
+
+/** The `value` of a submission from the answer, steps or feedback card. */
+export type KnowledgeCardSubmit = z.infer<typeof knowledgeSubmitSchema>;
+
+/**
+ * Reads an activity `value` sent by the answer, steps or feedback card.
+ * @returns the typed submission, or `undefined` when the value is not one of them
+ */
+export function parseKnowledgeSubmit(value: unknown): KnowledgeCardSubmit | undefined {
+  const parsed = knowledgeSubmitSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -1,0 +1,258 @@
+import { containerBootstrap } from '@nlpjs/core';
+import { LangEn } from '@nlpjs/lang-en';
+import { Nlp, type NlpClassification } from '@nlpjs/nlp';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { defaultSmallTalkFile, findContentFile, KnowledgeBaseError, loadKnowledgeBase, loadSmallTalk } from './knowledgeBase';
+import { DomainRelevance } from './domainRelevance';
+import { canonicalize, SpellCorrector, words } from './textNormalizer';
+import type { KnowledgeEntry, SmallTalkIntent } from './types';
+
+/** Intent name NLP.js uses for "none of the above"; also the intent of the off-topic examples. */
+const NONE_INTENT = 'None';
+/** Prefix that keeps small-talk intent names apart from entry ids. */
+const SMALLTALK_PREFIX = 'smalltalk.';
+
+/** Default minimum score for an answer or small-talk reply. */
+export const DEFAULT_THRESHOLD = 0.5;
+
+/** Default minimum share of a question's content words that must be in-domain. */
+export const DEFAULT_MIN_RELEVANCE = 0.4;
+
+/** Entries suggested when the classifier has no better idea. */
+export const DEFAULT_SUGGESTION_IDS: readonly string[] = ['core_methods', 'lost_phone', 'contact_helpdesk'];
+
+/** Result of {@link KnowledgeNlu.classify}. */
+export type KnowledgeClassification =
+  /** A knowledge entry matched with enough confidence. */
+  | { readonly kind: 'answer'; readonly entry: KnowledgeEntry; readonly score: number }
+  /** Small talk (greeting, thanks, goodbye, who are you) with its canned reply. */
+  | {
+      readonly kind: 'smalltalk';
+      readonly intent: string;
+      readonly reply: string;
+      readonly speech: string;
+      readonly score: number;
+    }
+  /** About MFA, but not clear enough to answer: offer the closest entries. */
+  | { readonly kind: 'unknown'; readonly suggestions: readonly KnowledgeEntry[] }
+  /** Not about MFA at all (pay, weather, printers...): never answered with an MFA entry. */
+  | { readonly kind: 'out_of_scope'; readonly suggestions: readonly KnowledgeEntry[] };
+
+/** Options of {@link KnowledgeNlu.create}. Everything defaults to the files under `content/`. */
+export interface KnowledgeNluOptions {
+  readonly entries?: readonly KnowledgeEntry[];
+  readonly smallTalk?: readonly SmallTalkIntent[];
+  /** Off-topic example sentences, trained as the `None` intent. */
+  readonly outOfScope?: readonly string[];
+  /** Minimum score (0..1) for an answer or small-talk reply; default {@link DEFAULT_THRESHOLD}. */
+  readonly threshold?: number;
+  /**
+   * Minimum share (0..1) of the question's content words that must occur in in-domain training,
+   * unless it names a core term such as "mfa"; below it the question is out of scope.
+   * Default {@link DEFAULT_MIN_RELEVANCE}.
+   */
+  readonly minRelevance?: number;
+  /** Entry ids offered when there are no closer suggestions; default {@link DEFAULT_SUGGESTION_IDS}. */
+  readonly defaultSuggestions?: readonly string[];
+}
+
+/**
+ * Loads the off-topic example sentences.
+ * @param file a JSON array of strings; defaults to `content/outofscope.json`
+ * @throws KnowledgeBaseError when the file is missing or malformed
+ */
+export function loadOutOfScope(file: string = findContentFile('outofscope.json')): string[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (err) {
+    throw new KnowledgeBaseError(file, `cannot be read as JSON (${(err as Error).message})`);
+  }
+  const parsed = z.array(z.string().trim().min(1)).min(1).safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new KnowledgeBaseError(file, `[${issue.path.join('.')}]: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** An NLP.js logger that drops everything: this layer never writes to the console. */
+const silentLogger = {
+  trace: (): void => undefined,
+  debug: (): void => undefined,
+  info: (): void => undefined,
+  log: (): void => undefined,
+  warn: (): void => undefined,
+  error: (): void => undefined,
+  fatal: (): void => undefined,
+};
+
+/**
+ * Understands staff questions about MFA: an NLP.js neural classifier trained in memory from the
+ * knowledge entries, small talk and off-topic examples, behind a typo-tolerant normaliser.
+ * Create it once at start-up with {@link KnowledgeNlu.create}; it is then read-only and safe to share.
+ */
+export class KnowledgeNlu {
+  private readonly byId: ReadonlyMap<string, KnowledgeEntry>;
+  private readonly smallTalkByIntent: ReadonlyMap<string, SmallTalkIntent>;
+  private readonly byTopic: ReadonlyMap<string, KnowledgeEntry>;
+
+  private constructor(
+    private readonly nlp: Nlp,
+    private readonly speller: SpellCorrector,
+    private readonly relevance: DomainRelevance,
+    /** Minimum in-domain share of a question's content words. */
+    readonly minRelevance: number,
+    /** The knowledge entries the model was trained on. */
+    readonly entries: readonly KnowledgeEntry[],
+    smallTalk: readonly SmallTalkIntent[],
+    /** Minimum score for an answer or small-talk reply. */
+    readonly threshold: number,
+    private readonly defaultSuggestionIds: readonly string[],
+    /** How long loading the content and training took, in milliseconds. */
+    readonly trainingMs: number,
+  ) {
+    this.byId = new Map(entries.map((e) => [e.id, e]));
+    this.byTopic = new Map(entries.map((e) => [e.topic.trim().toLowerCase(), e]));
+    this.smallTalkByIntent = new Map(smallTalk.map((s) => [s.intent, s]));
+  }
+
+  /**
+   * Loads the content (unless given) and trains the classifier in memory. Nothing is written to disk.
+   * @param options content and tuning; defaults to the files under `content/`
+   */
+  static async create(options: KnowledgeNluOptions = {}): Promise<KnowledgeNlu> {
+    const started = performance.now();
+    const entries = options.entries ?? loadKnowledgeBase();
+    const smallTalk = options.smallTalk ?? loadSmallTalk(defaultSmallTalkFile());
+    const outOfScope = options.outOfScope ?? loadOutOfScope();
+    const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    const minRelevance = options.minRelevance ?? DEFAULT_MIN_RELEVANCE;
+    for (const [name, value] of [['threshold', threshold], ['minRelevance', minRelevance]] as const) {
+      if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be between 0 and 1, got ${value}`);
+    }
+
+    const container = containerBootstrap();
+    container.use(LangEn);
+    container.register('logger', silentLogger, true);
+    const nlp = new Nlp(
+      {
+        languages: ['en'],
+        autoSave: false,
+        autoLoad: false,
+        threshold: 0,
+        calculateSentiment: false,
+        forceNER: false,
+        nlu: { log: false, useNoneFeature: true },
+      },
+      container,
+    );
+
+    const corpus: string[] = [];
+    const inDomain: { text: string; intent: string }[] = [];
+    const add = (utterance: string, intent: string): void => {
+      const text = canonicalize(utterance);
+      if (text.length === 0) return;
+      corpus.push(text);
+      if (intent !== NONE_INTENT) inDomain.push({ text, intent });
+      nlp.addDocument('en', text, intent);
+    };
+    for (const entry of entries) {
+      add(entry.topic, entry.id);
+      for (const u of entry.utterances) add(u, entry.id);
+    }
+    for (const s of smallTalk) for (const u of s.utterances) add(u, SMALLTALK_PREFIX + s.intent);
+    for (const u of outOfScope) add(u, NONE_INTENT);
+    await nlp.train();
+
+    const relevance = new DomainRelevance(inDomain);
+    const speller = new SpellCorrector(corpus, { stem: (w) => relevance.stemWord(w) });
+    const defaults = options.defaultSuggestions ?? DEFAULT_SUGGESTION_IDS;
+    const trainingMs = performance.now() - started;
+    return new KnowledgeNlu(
+      nlp,
+      speller,
+      relevance,
+      minRelevance,
+      entries,
+      smallTalk,
+      threshold,
+      defaults,
+      trainingMs,
+    );
+  }
+
+  /** Finds an entry by id. */
+  lookupEntry(id: string): KnowledgeEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  /**
+   * Share of the question's content words that are in-domain (see {@link KnowledgeNluOptions.minRelevance}),
+   * or `undefined` when it has none.
+   */
+  relevanceOf(text: string): number | undefined {
+    const { share, anchored } = this.relevance.score(this.normalize(text));
+    return anchored ? 1 : share;
+  }
+
+  /** The text as the classifier sees it: canonical words with misspellings corrected. */
+  normalize(text: string): string {
+    return this.speller.correct(canonicalize(text));
+  }
+
+  /**
+   * Classifies one message.
+   * @param text what the user typed or said
+   */
+  async classify(text: string): Promise<KnowledgeClassification> {
+    const trimmed = text.trim();
+    const byTopic = this.byTopic.get(trimmed.toLowerCase());
+    if (byTopic) return { kind: 'answer', entry: byTopic, score: 1 };
+    const normalized = this.normalize(trimmed);
+    if (normalized.length === 0) return { kind: 'unknown', suggestions: this.suggestions([]) };
+
+    const single = words(normalized);
+    if (single.length === 1) {
+      // One word that many topics use ("phone", "code", "mfa") is too vague to answer.
+      const { intents, dominant } = this.relevance.intentsOfWord(single[0]);
+      if (intents.length > 0 && !dominant) {
+        return { kind: 'unknown', suggestions: this.suggestions(intents.map((intent) => ({ intent, score: 1 }))) };
+      }
+    }
+
+    const result = await this.nlp.process('en', normalized);
+    const ranked = [...(result.classifications ?? [])].sort((a, b) => b.score - a.score);
+    const top = ranked[0];
+    const { share, anchored } = this.relevance.score(normalized);
+    const offTopicWords = !anchored && share !== undefined && share < this.minRelevance;
+    if (!top || offTopicWords || top.intent === NONE_INTENT || top.score <= 0) {
+      // A question that names a core term (MFA, phone, code...) is unclear rather than off-topic.
+      return { kind: anchored ? 'unknown' : 'out_of_scope', suggestions: this.suggestions(ranked) };
+    }
+    if (top.score >= this.threshold) {
+      if (top.intent.startsWith(SMALLTALK_PREFIX)) {
+        const intent = top.intent.slice(SMALLTALK_PREFIX.length);
+        const talk = this.smallTalkByIntent.get(intent);
+        if (talk) return { kind: 'smalltalk', intent, reply: talk.reply, speech: talk.speech, score: top.score };
+      }
+      const entry = this.byId.get(top.intent);
+      if (entry) return { kind: 'answer', entry, score: top.score };
+    }
+    return { kind: 'unknown', suggestions: this.suggestions(ranked) };
+  }
+
+  /** The three most likely entries, topped up with the default suggestions. */
+  private suggestions(ranked: readonly NlpClassification[]): KnowledgeEntry[] {
+    const picked: KnowledgeEntry[] = [];
+    const push = (id: string): void => {
+      const entry = this.byId.get(id);
+      if (entry && !picked.includes(entry) && picked.length < 3) picked.push(entry);
+    };
+    for (const c of ranked) if (c.score > 0) push(c.intent);
+    for (const id of this.defaultSuggestionIds) push(id);
+    for (const entry of this.entries) push(entry.id);
+    return picked;
+  }
+}

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { evaluateNlu, loadEvalCases, type EvalReport } from '../../src/knowledge/evaluation';
+import { loadKnowledgeBase, loadSmallTalk } from '../../src/knowledge/knowledgeBase';
+import { KnowledgeNlu, loadOutOfScope } from '../../src/knowledge/knowledgeNlu';
+
+const HELD_OUT = join(__dirname, 'heldout.json');
+
+/** Lower-cased word set of a phrase, punctuation removed (no synonym mapping). */
+const wordSet = (text: string): Set<string> =>
+  new Set(
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9' ]/g, ' ')
+      .split(/\s+/)
+      .filter(Boolean),
+  );
+
+describe('knowledge NLU', () => {
+  let nlu: KnowledgeNlu;
+  let report: EvalReport;
+  const consoleCalls: unknown[][] = [];
+
+  beforeAll(async () => {
+    const methods = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
+    const spies = methods.map((m) => jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void consoleCalls.push(args)));
+    nlu = await KnowledgeNlu.create();
+    report = await evaluateNlu(nlu, loadEvalCases(HELD_OUT));
+    for (const s of spies) s.mockRestore();
+  });
+
+  it('trains in memory in under 3 seconds, silently, without writing a model file', () => {
+    expect(nlu.trainingMs).toBeLessThan(3000);
+    expect(consoleCalls).toEqual([]);
+    expect(existsSync(join(process.cwd(), 'model.nlp'))).toBe(false);
+  });
+
+  describe('held-out evaluation', () => {
+    const cases = loadEvalCases(HELD_OUT);
+
+    it('has at least 120 phrases, 20 of them off-topic, with valid labels', () => {
+      expect(cases.length).toBeGreaterThanOrEqual(120);
+      expect(cases.filter((c) => c.expected === null).length).toBeGreaterThanOrEqual(20);
+      const ids = new Set(loadKnowledgeBase().map((e) => e.id));
+      const talk = new Set(loadSmallTalk().map((t) => `smalltalk:${t.intent}`));
+      for (const c of cases) if (c.expected !== null) expect(ids.has(c.expected) || talk.has(c.expected)).toBe(true);
+    });
+
+    it('never uses a held-out phrase (or the same words) for training', () => {
+      const training = [
+        ...loadKnowledgeBase().flatMap((e) => [e.topic, ...e.utterances]),
+        ...loadSmallTalk().flatMap((t) => t.utterances),
+        ...loadOutOfScope(),
+      ].map((t) => [...wordSet(t)].sort().join(' '));
+      const trained = new Set(training);
+      const leaked = cases.filter((c) => trained.has([...wordSet(c.text)].sort().join(' '))).map((c) => c.text);
+      expect(leaked).toEqual([]);
+    });
+
+    it('reaches top-1 accuracy of at least 0.90', () => {
+      expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
+    });
+
+    it('rejects at least 80% of off-topic questions', () => {
+      expect(report.outOfScopeRejection).toBeGreaterThanOrEqual(0.8);
+    });
+  });
+
+  describe('classify', () => {
+    it.each([
+      ['lost phone!!', 'lost_phone'],
+      ['I LOST MY PHONE', 'lost_phone'],
+      ['helpdesk number?', 'contact_helpdesk'],
+      ['grace period', 'grace_period'],
+      ['how do I chnage my deafult mfa method', 'change_default_method'],
+      ['someone keeps sending me approval requests', 'suspicious_prompt'],
+    ])('answers %p with %s', async (text, id) => {
+      const result = await nlu.classify(text);
+      expect(result.kind).toBe('answer');
+      if (result.kind === 'answer') {
+        expect(result.entry.id).toBe(id);
+        expect(result.score).toBeGreaterThanOrEqual(nlu.threshold);
+      }
+    });
+
+    it('maps every topic title (used on follow-up buttons) back to its entry', async () => {
+      for (const entry of nlu.entries) {
+        const result = await nlu.classify(entry.topic);
+        expect(result).toMatchObject({ kind: 'answer', entry: { id: entry.id } });
+      }
+    });
+
+    it.each(['phone', 'code', 'mfa'])('treats the lone, vague word %p as unclear and suggests topics', async (text) => {
+      const result = await nlu.classify(text);
+      expect(result.kind).toBe('unknown');
+      if (result.kind === 'unknown') expect(result.suggestions).toHaveLength(3);
+    });
+
+    it('answers a lone word that points to one topic', async () => {
+      expect(await nlu.classify('FIDO2?')).toMatchObject({ kind: 'answer', entry: { id: 'fido2_tokens' } });
+    });
+
+    it('recognises small talk and returns its reply', async () => {
+      const result = await nlu.classify('hiya, good morning');
+      expect(result).toMatchObject({ kind: 'smalltalk', intent: 'greeting' });
+      if (result.kind === 'smalltalk') {
+        expect(result.reply.length).toBeGreaterThan(0);
+        expect(result.speech.length).toBeGreaterThan(0);
+      }
+    });
+
+    it.each(['how do I book a train ticket to york', 'the photocopier on floor 2 is broken', 'what is the score in the cricket'])(
+      'rejects the off-topic %p with three suggestions',
+      async (text) => {
+        const result = await nlu.classify(text);
+        expect(['out_of_scope', 'unknown']).toContain(result.kind);
+        if (result.kind === 'out_of_scope' || result.kind === 'unknown') expect(result.suggestions).toHaveLength(3);
+      },
+    );
+
+    it('falls back to three suggestions for empty or unintelligible input', async () => {
+      for (const text of ['', '   ', '???', 'asdfgh qwerty']) {
+        const result = await nlu.classify(text);
+        expect(['unknown', 'out_of_scope']).toContain(result.kind);
+        if (result.kind === 'unknown' || result.kind === 'out_of_scope') {
+          expect(result.suggestions).toHaveLength(3);
+          expect(new Set(result.suggestions.map((e) => e.id)).size).toBe(3);
+        }
+      }
+    });
+
+    it('gives the closest entries as suggestions when unsure', async () => {
+      const result = await nlu.classify('my phone went missing on the bus');
+      expect(result.kind).toBe('unknown');
+      if (result.kind === 'unknown') expect(result.suggestions.map((e) => e.id)).toContain('lost_phone');
+    });
+
+    it('rejects thresholds outside 0..1', async () => {
+      await expect(KnowledgeNlu.create({ threshold: 1.5 })).rejects.toThrow(RangeError);
+    });
+
+    it('looks entries up by id', () => {
+      expect(nlu.lookupEntry('uk_numbers')?.topic).toBe('UK numbers only');
+      expect(nlu.lookupEntry('missing')).toBeUndefined();
+    });
+  });
+});
