@@ -8,12 +8,14 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { checkUkNumber, type UkNumberCheck } from '../src/directory/phoneNumbers';
-import { CHANGE_DEFAULT_METHOD_STEPS, SECURITY_INFO_URL } from './facts';
+import type { KnowledgeSteps } from '../src/knowledge/types';
+import type { EntryLookup } from './answerMessage';
+import { SECURITY_INFO_URL } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, choiceOptions, textOptions } from './prompts';
 import { say } from './reply';
-import { stepsMessage } from './steps';
+import { guidedStepsMessages, requireSteps, STEPS_DONE, STEPS_STUCK } from './steps';
 
 /** Id of the change-method conversation. */
 export const CHANGE_METHOD_DIALOG = 'changeMethodDialog';
@@ -24,10 +26,16 @@ const NUMBER_PROMPT = 'changeMethodDialog.numberPrompt';
 export const MAX_NUMBER_TRIES = 3;
 
 const WHAT = { defaultMethod: 'My default sign-in method', number: 'My phone number' } as const;
-const HELPED = { yes: 'Yes, done', no: 'No, I need help' } as const;
+/** Knowledge entry whose steps change the default method. */
+export const CHANGE_DEFAULT_ENTRY = 'change_default_method';
 const LANDLINE = { yes: 'Yes, calls only', no: 'No, another number' } as const;
 const NEXT = { self: "I'll do it myself", help: 'Ask the helpdesk to do it' } as const;
-const GIVE_UP = { person: 'Talk to a person', stop: 'No thanks' } as const;
+const GIVE_UP = { person: 'Yes, please', stop: 'No thanks' } as const;
+
+/** Begin options: skip the first question when it is already known what is to change. */
+export interface ChangeMethodOptions {
+  readonly change?: 'default_method' | 'phone_number';
+}
 
 interface ChangeValues {
   change?: 'default_method' | 'phone_number';
@@ -36,6 +44,13 @@ interface ChangeValues {
 
 function valuesOf(step: WaterfallStepContext): ChangeValues {
   return step.values as ChangeValues;
+}
+
+function updateChoice() {
+  return choiceOptions('How would you like to update it?', [
+    { title: NEXT.self, synonyms: ['myself', 'me', 'self', 'i will', 'by myself'] },
+    { title: NEXT.help, synonyms: ['helpdesk', 'help', 'do it for me', 'you do it', 'the helpdesk'] },
+  ]);
 }
 
 /** The message for a number that cannot be used, ending with the question asked again. */
@@ -58,8 +73,12 @@ export function numberProblemMessage(check: UkNumberCheck): string {
  * or the phone number, which must be a UK number; a landline works for calls only.
  */
 export class ChangeMethodDialog extends HelpdeskDialog {
-  constructor() {
+  private readonly defaultMethodSteps: KnowledgeSteps;
+
+  /** @param lookup finds knowledge entries; the four steps come from the `change_default_method` entry. */
+  constructor(lookup: EntryLookup) {
     super(CHANGE_METHOD_DIALOG);
+    this.defaultMethodSteps = requireSteps(lookup, CHANGE_DEFAULT_ENTRY);
     this.addDialog(new ChoicePrompt(CHOICE_PROMPT));
     this.addDialog(new TextPrompt(NUMBER_PROMPT, this.numberValidator.bind(this)));
     this.addDialog(
@@ -74,9 +93,10 @@ export class ChangeMethodDialog extends HelpdeskDialog {
     this.initialDialogId = STEPS;
   }
 
-  private async whatStep(step: WaterfallStepContext<{ askNumber?: boolean }>): Promise<DialogTurnResult> {
-    if (step.options?.askNumber) {
-      const skip: FoundChoice = { value: WHAT.number, index: 1, score: 1 };
+  private async whatStep(step: WaterfallStepContext<ChangeMethodOptions>): Promise<DialogTurnResult> {
+    const preset = step.options?.change;
+    if (preset) {
+      const skip: FoundChoice = preset === 'phone_number' ? { value: WHAT.number, index: 1, score: 1 } : { value: WHAT.defaultMethod, index: 0, score: 1 };
       return step.next(skip);
     }
     return step.prompt(
@@ -91,14 +111,19 @@ export class ChangeMethodDialog extends HelpdeskDialog {
   private async branchStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if ((step.result as FoundChoice).value === WHAT.defaultMethod) {
       valuesOf(step).change = 'default_method';
+      for (const message of guidedStepsMessages(CHANGE_DEFAULT_ENTRY, this.defaultMethodSteps, step.context.activity.channelId)) {
+        await step.context.sendActivity(message);
+      }
       await step.context.sendActivity(
-        stepsMessage(
-          'Changing your default sign-in method',
-          CHANGE_DEFAULT_METHOD_STEPS,
-          'Before you remove a method, make sure another one (such as text or phone call) is set up, or you could lock yourself out.',
-        ),
+        say('Before you remove a method, make sure another one (such as text or phone call) is set up, or you could lock yourself out.'),
       );
-      return step.prompt(CHOICE_PROMPT, choiceOptions('Did that work?', [HELPED.yes, HELPED.no]));
+      return step.prompt(
+        CHOICE_PROMPT,
+        choiceOptions('Did that work?', [
+          { title: STEPS_DONE, synonyms: ['yes', 'done', 'worked'] },
+          { title: STEPS_STUCK, synonyms: ['no', 'stuck', 'help'] },
+        ]),
+      );
     }
     valuesOf(step).change = 'phone_number';
     return step.prompt(NUMBER_PROMPT, textOptions('What is your new mobile number? It must be a UK number.'));
@@ -116,7 +141,7 @@ export class ChangeMethodDialog extends HelpdeskDialog {
   private async numberCheckedStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const v = valuesOf(step);
     if (v.change === 'default_method') {
-      if ((step.result as FoundChoice).value === HELPED.yes) {
+      if ((step.result as FoundChoice).value === STEPS_DONE) {
         await step.context.sendActivity(say('Great, your new default method is in place.'));
         return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
       }
@@ -130,17 +155,26 @@ export class ChangeMethodDialog extends HelpdeskDialog {
     const check = checkUkNumber(typeof step.result === 'string' ? step.result : undefined);
     if (!check.ok) {
       await step.context.sendActivity(say(`I still couldn't use that number after ${MAX_NUMBER_TRIES} tries.`));
-      return step.prompt(CHOICE_PROMPT, choiceOptions('Would you like a person from the helpdesk to help?', [GIVE_UP.person, GIVE_UP.stop]));
+      return step.prompt(
+        CHOICE_PROMPT,
+        choiceOptions('Would you like a person from the helpdesk to help?', [
+          { title: GIVE_UP.person, synonyms: ['yes', 'person', 'human', 'helpdesk'] },
+          { title: GIVE_UP.stop, synonyms: ['no', 'no thanks'] },
+        ]),
+      );
     }
     v.newNumber = check;
     if (check.kind === 'landline') {
       return step.prompt(
         CHOICE_PROMPT,
-        choiceOptions(`${check.national} is a landline. It can take MFA phone calls but not text messages. Use it for calls only?`, [LANDLINE.yes, LANDLINE.no]),
+        choiceOptions(`${check.national} is a landline. It can take MFA phone calls but not text messages. Use it for calls only?`, [
+          { title: LANDLINE.yes, synonyms: ['yes', 'calls only', 'ok'] },
+          { title: LANDLINE.no, synonyms: ['no', 'another', 'another number', 'different number'] },
+        ]),
       );
     }
     await step.context.sendActivity(say(`Thanks, I've got **${check.national}**, a UK mobile.`));
-    return step.prompt(CHOICE_PROMPT, choiceOptions('How would you like to update it?', [NEXT.self, NEXT.help]));
+    return step.prompt(CHOICE_PROMPT, updateChoice());
   }
 
   private async nextStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -158,11 +192,11 @@ export class ChangeMethodDialog extends HelpdeskDialog {
       return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
     }
     if (choice === LANDLINE.no) {
-      return step.replaceDialog(STEPS, { askNumber: true });
+      return step.replaceDialog(STEPS, { change: 'phone_number' } satisfies ChangeMethodOptions);
     }
     if (choice === LANDLINE.yes) {
       await step.context.sendActivity(say("OK, that number will be for phone calls only. Choose **Phone call** as its method when you add it."));
-      return step.prompt(CHOICE_PROMPT, choiceOptions('How would you like to update it?', [NEXT.self, NEXT.help]));
+      return step.prompt(CHOICE_PROMPT, updateChoice());
     }
     return this.finishStep(step);
   }

@@ -3,6 +3,7 @@ import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnR
 import { detectInterruption, type Interruption } from './interruptions';
 import { menuMessage } from './menu';
 import type { TopicOutcome } from './outcome';
+import { submissionAsText } from './prompts';
 import { say } from './reply';
 
 /** Help text shown when the user asks for help in the middle of a conversation. */
@@ -19,6 +20,11 @@ export const HELPDESK_CONTACT_TEXT =
  */
 export abstract class HelpdeskDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const activity = innerDc.context.activity;
+    if (activity.type === ActivityTypes.Message && !activity.text) {
+      const asText = submissionAsText(activity.value);
+      if (asText) activity.text = asText;
+    }
     const result = await this.interrupt(innerDc);
     return result ?? super.onContinueDialog(innerDc);
   }
@@ -31,7 +37,9 @@ export abstract class HelpdeskDialog extends ComponentDialog {
     const learnt: Record<string, unknown> = {};
     for (const instance of [...innerDc.stack].reverse()) {
       const values: unknown = instance.state?.values;
-      if (values && typeof values === 'object') Object.assign(learnt, values);
+      if (values && typeof values === 'object') {
+        for (const [key, value] of Object.entries(values)) if (key !== 'instanceId') learnt[key] = value;
+      }
     }
     await innerDc.cancelAllDialogs();
     const outcome: TopicOutcome = {

@@ -14,6 +14,13 @@ const STOLEN = { yes: 'It may have been stolen', no: 'Just lost or broken' } as 
 const WORK = { yes: 'Yes, I can still work', no: "No, I can't work" } as const;
 const HELP = { yes: 'Yes, please', no: "No, I'm fine" } as const;
 
+function helpChoices() {
+  return [
+    { title: HELP.yes, synonyms: ['yes', 'please', 'yes please'] },
+    { title: HELP.no, synonyms: ['no', 'no thanks', "i'm fine"] },
+  ];
+}
+
 interface LostValues {
   otherMethod?: 'yes' | 'no' | 'unsure';
   mayBeStolen?: boolean;
@@ -78,12 +85,18 @@ export class LostDeviceDialog extends HelpdeskDialog {
     lines.push('Once you are back in, register a second method (another number, or the Authenticator app on another device) so this never locks you out.');
     await step.context.sendActivity(say(lines.join('\n\n')));
     if (v.otherMethod === 'yes') {
-      return step.prompt(CHOICE_PROMPT, choiceOptions('Would you like the helpdesk to remove the lost phone from your account?', [HELP.yes, HELP.no]));
+      return step.prompt(CHOICE_PROMPT, choiceOptions('Would you like the helpdesk to remove the lost phone from your account?', helpChoices()));
     }
     await step.context.sendActivity(
       say(`Without another method, a person has to reset your MFA: your local administrator, or the helpdesk on ${HELPDESK_PHONE}.`),
     );
-    return step.prompt(CHOICE_PROMPT, choiceOptions('Can you still do your work in the meantime?', [WORK.yes, WORK.no]));
+    return step.prompt(
+      CHOICE_PROMPT,
+      choiceOptions('Can you still do your work in the meantime?', [
+        { title: WORK.yes, synonyms: ['yes', 'i can', 'still work'] },
+        { title: WORK.no, synonyms: ['no', "i can't", 'cannot work', "can't work"] },
+      ]),
+    );
   }
 
   private async canWorkStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -91,7 +104,7 @@ export class LostDeviceDialog extends HelpdeskDialog {
     const choice = (step.result as FoundChoice).value;
     if (v.otherMethod === 'yes') return this.finishStep(step);
     v.canWork = choice === WORK.yes;
-    return step.prompt(CHOICE_PROMPT, choiceOptions('Shall I ask the helpdesk to take it from here?', [HELP.yes, HELP.no]));
+    return step.prompt(CHOICE_PROMPT, choiceOptions('Shall I ask the helpdesk to take it from here?', helpChoices()));
   }
 
   private async finishStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

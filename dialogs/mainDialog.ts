@@ -1,22 +1,30 @@
-import { ActivityTypes } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { CHANGE_METHOD_DIALOG, ChangeMethodDialog } from './changeMethodDialog';
+import { ActionTypes, ActivityTypes, type Activity } from 'botbuilder';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { parseKnowledgeSubmit } from '../cards';
+import type { KnowledgeClassification } from '../src/knowledge/knowledgeNlu';
+import type { KnowledgeDialog, KnowledgeEntry } from '../src/knowledge/types';
+import { answerMessage, fallbackMessage, feedbackMessage, type EntryLookup } from './answerMessage';
+import { CHANGE_METHOD_DIALOG, ChangeMethodDialog, type ChangeMethodOptions } from './changeMethodDialog';
 import { ESCALATE_DIALOG, EscalateDialog } from './escalateDialog';
 import { EXCEPTION_REQUEST_DIALOG, ExceptionRequestDialog } from './exceptionRequestDialog';
 import { detectInterruption, normalise } from './interruptions';
 import { LOST_DEVICE_DIALOG, LostDeviceDialog } from './lostDeviceDialog';
 import { menuMessage, TOPIC, topicFromChoice, type TopicId } from './menu';
 import { NEW_DEVICE_DIALOG, NewDeviceDialog } from './newDeviceDialog';
-import { isTopicOutcome, type TopicOutcome } from './outcome';
+import { isTopicOutcome, type HandoffType, type TopicOutcome } from './outcome';
 import { say } from './reply';
 import { SUSPICIOUS_PROMPT_DIALOG, SuspiciousPromptDialog } from './suspiciousPromptDialog';
 
 /** Id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';
 const MAIN_WATERFALL = 'mainDialog.waterfall';
+const FEEDBACK_PROMPT = 'mainDialog.feedback';
 
-/** Text of the fallback when the bot did not understand. */
+/** Text of the fallback when a card or button could not be placed. */
 export const FALLBACK_TEXT = "Sorry, I didn't quite get that. Pick one of the topics below, or ask your question in a different way.";
+
+/** Offered with every "not sure" reply. */
+export const PERSON_OPTION = 'Talk to a person';
 
 /** Which conversation each menu topic starts. */
 const TOPIC_DIALOGS: Readonly<Record<Exclude<TopicId, 'person'>, string>> = {
@@ -27,75 +35,32 @@ const TOPIC_DIALOGS: Readonly<Record<Exclude<TopicId, 'person'>, string>> = {
   [TOPIC.exceptionRequest]: EXCEPTION_REQUEST_DIALOG,
 };
 
-/** At most this many redirects in a row (e.g. new phone → lost phone), so topics cannot loop. */
-const MAX_REDIRECTS = 3;
-
-/** Dialogs that can be replaced, e.g. the hand-over once tickets exist. */
-export interface MainDialogParts {
-  readonly escalate?: Dialog;
-}
-
-/** What a card submission carries. */
-interface SubmitValue {
-  readonly verb?: unknown;
-  readonly topic?: unknown;
-}
-
 /**
- * The root dialog. Each turn it works out what the user wants (a menu choice, a global request
- * or free text), starts the matching conversation, and acts on how that conversation ended:
- * done, hand over to a person, or move to another topic. Whatever it cannot place gets the
- * fallback with the topic menu.
+ * Knowledge entries whose guided conversation starts straight away: the person is reporting a
+ * problem the bot can work through. Other entries are answered, with a button for the flow.
  */
-export class MainDialog extends ComponentDialog {
-  constructor(parts: MainDialogParts = {}) {
-    super(MAIN_DIALOG);
-    this.addDialog(new LostDeviceDialog());
-    this.addDialog(new ChangeMethodDialog());
-    this.addDialog(new NewDeviceDialog());
-    this.addDialog(new SuspiciousPromptDialog());
-    this.addDialog(new ExceptionRequestDialog());
-    this.addDialog(parts.escalate ?? new EscalateDialog());
-    this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.outcomeStep.bind(this)]));
-    this.initialDialogId = MAIN_WATERFALL;
-  }
+const DIRECT_DIALOGS: ReadonlySet<KnowledgeDialog> = new Set(['lost_device', 'new_device', 'suspicious_prompt', 'exception_request', 'person']);
 
-  private async routeStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
-    const pending = step.options?.pending;
-    if (pending?.kind === 'handoff') return step.beginDialog(ESCALATE_DIALOG, pending);
-    if (pending?.kind === 'redirect' && pending.topic !== TOPIC.person) return step.beginDialog(TOPIC_DIALOGS[pending.topic], pending.options);
-    const activity = step.context.activity;
-    if (activity.type !== ActivityTypes.Message) return step.endDialog();
-    const topic = topicFromSubmit(activity.value) ?? topicFromChoice(activity.text);
-    if (topic === TOPIC.person || detectInterruption(activity.text) === 'person') {
-      return step.beginDialog(ESCALATE_DIALOG, handoffForPerson());
-    }
-    if (topic) return step.beginDialog(TOPIC_DIALOGS[topic]);
-    const text = normalise(activity.text);
-    if (['help', 'menu', 'start over', 'start', 'hi', 'hello'].includes(text)) {
-      await step.context.sendActivity(menuMessage('I can help with multi-factor authentication (MFA).'));
-      return step.endDialog();
-    }
-    if (['cancel', 'stop', 'quit'].includes(text)) {
-      await step.context.sendActivity(say("There's nothing to cancel. Ask me anything about MFA whenever you're ready."));
-      return step.endDialog();
-    }
-    await step.context.sendActivity(menuMessage(FALLBACK_TEXT));
-    return step.endDialog();
-  }
+/** Begin options for a topic started from a knowledge entry. */
+const ENTRY_OPTIONS: Readonly<Record<string, ChangeMethodOptions>> = {
+  new_number: { change: 'phone_number' },
+  change_default_method: { change: 'default_method' },
+};
 
-  /** Acts on how a topic ended; redirects chain (bounded), hand-overs go to the escalation dialog. */
-  private async outcomeStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
-    const result: unknown = step.result;
-    if (!isTopicOutcome(result)) return step.endDialog();
-    if (result.kind === 'done') return step.endDialog();
-    const outcome = result;
-    const hops = (step.options?.hops ?? 0) + 1;
-    if (outcome.kind === 'redirect' && (hops > MAX_REDIRECTS || outcome.topic === TOPIC.person)) {
-      return step.replaceDialog(MAIN_WATERFALL, { pending: handoffForPerson(), hops } satisfies RouteOptions);
-    }
-    return step.replaceDialog(MAIN_WATERFALL, { pending: outcome, hops } satisfies RouteOptions);
-  }
+/** At most this many hand-overs between topics in a row (e.g. new phone → lost phone), so topics cannot loop. */
+const MAX_HOPS = 3;
+
+/** Understands free text: the knowledge NLU. */
+export interface Understanding {
+  classify(text: string): Promise<KnowledgeClassification>;
+  lookupEntry(id: string): KnowledgeEntry | undefined;
+}
+
+/** What the main dialog is built from. */
+export interface MainDialogDeps {
+  readonly understanding: Understanding;
+  /** Replaces the hand-over dialog (e.g. with one that opens tickets). */
+  readonly escalate?: Dialog;
 }
 
 /** Options of the main waterfall when it is restarted to act on a topic's outcome. */
@@ -104,15 +69,212 @@ interface RouteOptions {
   readonly hops?: number;
 }
 
-function handoffForPerson(): Extract<TopicOutcome, { kind: 'handoff' }> {
+/** Values kept while waiting for "did this help?". */
+interface FeedbackValues {
+  answeredEntryId?: string;
+}
+
+/**
+ * The root dialog. Each turn it works out what the user wants (a menu or card choice, a
+ * global request, or free text through the knowledge NLU), answers or starts the matching
+ * conversation, and acts on how that conversation ended: done, hand over to a person, or move
+ * to another topic. After an answer it asks whether it helped; anything else typed then is
+ * treated as a new question.
+ */
+export class MainDialog extends ComponentDialog {
+  private readonly understanding: Understanding;
+  private readonly lookup: EntryLookup;
+
+  constructor(deps: MainDialogDeps) {
+    super(MAIN_DIALOG);
+    this.understanding = deps.understanding;
+    this.lookup = (id) => deps.understanding.lookupEntry(id);
+    this.addDialog(new LostDeviceDialog());
+    this.addDialog(new ChangeMethodDialog(this.lookup));
+    this.addDialog(new NewDeviceDialog(this.lookup));
+    this.addDialog(new SuspiciousPromptDialog());
+    this.addDialog(new ExceptionRequestDialog());
+    this.addDialog(deps.escalate ?? new EscalateDialog());
+    this.addDialog(new TextPrompt(FEEDBACK_PROMPT, async () => true));
+    this.addDialog(
+      new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterRouteStep.bind(this), this.feedbackStep.bind(this)]),
+    );
+    this.initialDialogId = MAIN_WATERFALL;
+  }
+
+  /** Decides what this turn is about and starts it. */
+  private async routeStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
+    const pending = step.options?.pending;
+    if (pending?.kind === 'handoff') return step.beginDialog(ESCALATE_DIALOG, pending);
+    if (pending?.kind === 'redirect' && pending.topic !== TOPIC.person) return step.beginDialog(TOPIC_DIALOGS[pending.topic], pending.options);
+
+    const activity = step.context.activity;
+    if (activity.type !== ActivityTypes.Message) return step.endDialog();
+
+    const submitted = this.routeSubmission(activity.value);
+    if (submitted) return submitted(step);
+
+    const topic = topicFromChoice(activity.text);
+    if (topic === TOPIC.person || detectInterruption(activity.text) === 'person') return step.beginDialog(ESCALATE_DIALOG, personHandoff());
+    if (topic) return step.beginDialog(TOPIC_DIALOGS[topic]);
+
+    const text = normalise(activity.text);
+    if (!text) {
+      await step.context.sendActivity(menuMessage(FALLBACK_TEXT));
+      return step.endDialog();
+    }
+    if (['help', 'menu', 'start over', 'main menu', 'options'].includes(text)) {
+      await step.context.sendActivity(menuMessage('I can help with multi-factor authentication (MFA).'));
+      return step.endDialog();
+    }
+    if (['cancel', 'stop', 'quit'].includes(text)) {
+      await step.context.sendActivity(say("There's nothing to cancel. Ask me anything about MFA whenever you're ready."));
+      return step.endDialog();
+    }
+    return this.understand(step, activity.text ?? '');
+  }
+
+  /** Acts on a card submission; `undefined` when the value is not one the main dialog knows. */
+  private routeSubmission(value: unknown): ((step: WaterfallStepContext<RouteOptions>) => Promise<DialogTurnResult>) | undefined {
+    const menu = menuSubmission(value);
+    if (menu === TOPIC.person) return (step) => step.beginDialog(ESCALATE_DIALOG, personHandoff());
+    if (menu) return (step) => step.beginDialog(TOPIC_DIALOGS[menu]);
+    const submit = parseKnowledgeSubmit(value);
+    if (!submit) return undefined;
+    const entry = this.lookup(submit.entryId);
+    switch (submit.verb) {
+      case 'followup':
+        return entry ? (step) => this.answer(step, entry) : undefined;
+      case 'start_dialog':
+        return (step) => this.startEntryDialog(step, submit.dialog, entry);
+      case 'steps':
+        return async (step) => {
+          if (submit.outcome === 'done') {
+            await step.context.sendActivity(say("Great, you're all set."));
+            return step.endDialog();
+          }
+          return step.beginDialog(ESCALATE_DIALOG, stuckHandoff(entry));
+        };
+      case 'feedback':
+        return (step) => this.onFeedback(step, submit.helpful, entry);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Free text: answer, guided flow, small talk, or the "not sure" reply with the closest topics. */
+  private async understand(step: WaterfallStepContext<RouteOptions>, text: string): Promise<DialogTurnResult> {
+    const result = await this.understanding.classify(text);
+    if (result.kind === 'answer') {
+      const dialog = result.entry.dialog;
+      if (dialog && DIRECT_DIALOGS.has(dialog)) return this.startEntryDialog(step, dialog, result.entry);
+      return this.answer(step, result.entry);
+    }
+    if (result.kind === 'smalltalk') {
+      if (result.intent === 'greeting') {
+        await step.context.sendActivity(menuMessage(result.reply));
+      } else {
+        await step.context.sendActivity(fallbackMessage(result));
+      }
+      return step.endDialog();
+    }
+    await step.context.sendActivity(withPersonOption(fallbackMessage(result)));
+    return step.endDialog();
+  }
+
+  /** Sends an answer and waits for "did this help?". */
+  private async answer(step: WaterfallStepContext<RouteOptions>, entry: KnowledgeEntry): Promise<DialogTurnResult> {
+    await step.context.sendActivity(answerMessage(entry, this.lookup));
+    (step.values as FeedbackValues).answeredEntryId = entry.id;
+    return step.prompt(FEEDBACK_PROMPT, { prompt: feedbackMessage(entry.id) });
+  }
+
+  private async startEntryDialog(step: WaterfallStepContext<RouteOptions>, dialog: string, entry: KnowledgeEntry | undefined): Promise<DialogTurnResult> {
+    switch (dialog) {
+      case 'person':
+        return step.beginDialog(ESCALATE_DIALOG, personHandoff());
+      case 'lost_device':
+        return step.beginDialog(LOST_DEVICE_DIALOG);
+      case 'new_device':
+        return step.beginDialog(NEW_DEVICE_DIALOG);
+      case 'suspicious_prompt':
+        return step.beginDialog(SUSPICIOUS_PROMPT_DIALOG);
+      case 'exception_request':
+        return step.beginDialog(EXCEPTION_REQUEST_DIALOG);
+      case 'change_method':
+        return step.beginDialog(CHANGE_METHOD_DIALOG, entry ? ENTRY_OPTIONS[entry.id] : undefined);
+      default:
+        if (entry) return this.answer(step, entry);
+        await step.context.sendActivity(menuMessage(FALLBACK_TEXT));
+        return step.endDialog();
+    }
+  }
+
+  /** After a topic or an answer: acts on the outcome, or passes the feedback answer on. */
+  private async afterRouteStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
+    const answered = (step.values as FeedbackValues).answeredEntryId;
+    if (answered !== undefined) return step.next(step.result);
+    const result: unknown = step.result;
+    if (!isTopicOutcome(result) || result.kind === 'done') return step.endDialog();
+    const hops = (step.options?.hops ?? 0) + 1;
+    if (result.kind === 'redirect' && (hops > MAX_HOPS || result.topic === TOPIC.person)) {
+      return step.replaceDialog(MAIN_WATERFALL, { pending: personHandoff(), hops } satisfies RouteOptions);
+    }
+    return step.replaceDialog(MAIN_WATERFALL, { pending: result, hops } satisfies RouteOptions);
+  }
+
+  /** The reply to "did this help?": yes, no (a person is offered), or a new question. */
+  private async feedbackStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
+    const entry = this.lookup((step.values as FeedbackValues).answeredEntryId ?? '');
+    const activity = step.context.activity;
+    const submitted = parseKnowledgeSubmit(activity.value);
+    if (submitted?.verb === 'feedback') return this.onFeedback(step, submitted.helpful, entry);
+    const text = normalise(typeof step.result === 'string' ? step.result : activity.text);
+    if (/^(yes|yeah|yep|y|it did|thanks|thank you|great|perfect|yes thanks|yes thank you)$/.test(text)) return this.onFeedback(step, true, entry);
+    if (/^(no|nope|n|not really|it didn't|no it didn't|didn't help)$/.test(text)) return this.onFeedback(step, false, entry);
+    // Anything else is a new request: route it from the top.
+    return step.replaceDialog(MAIN_WATERFALL);
+  }
+
+  private async onFeedback(step: WaterfallStepContext<RouteOptions>, helpful: boolean, entry: KnowledgeEntry | undefined): Promise<DialogTurnResult> {
+    if (helpful) {
+      await step.context.sendActivity(say('Glad that helped. Ask me anything else about MFA whenever you need.'));
+      return step.endDialog();
+    }
+    const reply: Partial<Activity> = say(
+      `Sorry that didn't help${entry ? ` with "${entry.topic}"` : ''}. You can ask in other words, pick a topic, or talk to a person.`,
+    );
+    await step.context.sendActivity(withPersonOption(reply));
+    return step.endDialog();
+  }
+}
+
+/** Adds "Talk to a person" to a reply's suggested actions. */
+function withPersonOption(activity: Partial<Activity>): Partial<Activity> {
+  const actions = [...(activity.suggestedActions?.actions ?? [])];
+  if (!actions.some((a) => a.title === PERSON_OPTION)) actions.push({ type: ActionTypes.ImBack, title: PERSON_OPTION, value: PERSON_OPTION });
+  return { ...activity, speak: `${activity.speak ?? ''} Or say talk to a person.`.trim(), suggestedActions: { actions, to: [] } };
+}
+
+function personHandoff(): Extract<TopicOutcome, { kind: 'handoff' }> {
   return { kind: 'handoff', type: 'other', summary: 'Asked to talk to a person', details: {} };
 }
 
-function topicFromSubmit(value: unknown): TopicId | undefined {
-  if (!isSubmitValue(value)) return undefined;
-  return value.verb === 'menu' && typeof value.topic === 'string' ? topicFromChoice(value.topic) : undefined;
+const ENTRY_HANDOFF_TYPES: Readonly<Partial<Record<KnowledgeDialog, HandoffType>>> = {
+  lost_device: 'lost_device',
+  change_method: 'change_method',
+  new_device: 'new_device',
+  suspicious_prompt: 'suspicious_prompt',
+  exception_request: 'exception_request',
+};
+
+function stuckHandoff(entry: KnowledgeEntry | undefined): Extract<TopicOutcome, { kind: 'handoff' }> {
+  const type = (entry?.dialog && ENTRY_HANDOFF_TYPES[entry.dialog]) || 'other';
+  return { kind: 'handoff', type, summary: `Stuck following the steps for "${entry?.topic ?? 'an answer'}"`, details: { entryId: entry?.id ?? null, selfServiceTried: true } };
 }
 
-function isSubmitValue(value: unknown): value is SubmitValue {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+function menuSubmission(value: unknown): TopicId | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const v = value as { verb?: unknown; topic?: unknown };
+  return v.verb === 'menu' && typeof v.topic === 'string' ? topicFromChoice(v.topic) : undefined;
 }

@@ -1,11 +1,13 @@
 import { ChoicePrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { AUTHENTICATOR_RECOVERY_STEPS, SECURITY_INFO_URL } from './facts';
+import type { KnowledgeSteps } from '../src/knowledge/types';
+import type { EntryLookup } from './answerMessage';
+import { SECURITY_INFO_URL } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import { TOPIC } from './menu';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, choiceOptions } from './prompts';
 import { say } from './reply';
-import { chunkSteps, stepsMessage } from './steps';
+import { guidedStepsMessages, requireSteps, STEPS_DONE, STEPS_STUCK } from './steps';
 
 /** Id of the new-device conversation. */
 export const NEW_DEVICE_DIALOG = 'newDeviceDialog';
@@ -14,7 +16,8 @@ const STEPS = 'newDeviceDialog.steps';
 const HAVE_OLD = { yes: 'Yes, I still have it', no: "No, it's lost or broken" } as const;
 const SAME_NUMBER = { yes: 'Same number', no: 'New number' } as const;
 const METHOD = { app: 'Authenticator app', sms: 'Text message', call: 'Phone call', unsure: "I'm not sure" } as const;
-const HELPED = { yes: 'Yes, all sorted', no: 'No, I need help' } as const;
+/** Knowledge entry whose steps move the Authenticator app to a new phone. */
+export const NEW_PHONE_ENTRY = 'new_phone';
 
 /** What the conversation learns, kept in the waterfall's values. */
 interface NewDeviceValues {
@@ -32,8 +35,12 @@ function valuesOf(step: WaterfallStepContext): NewDeviceValues {
  * that is gone leads to the lost-phone conversation.
  */
 export class NewDeviceDialog extends HelpdeskDialog {
-  constructor() {
+  private readonly recoverySteps: KnowledgeSteps;
+
+  /** @param lookup finds knowledge entries; the recovery steps come from the `new_phone` entry. */
+  constructor(lookup: EntryLookup) {
     super(NEW_DEVICE_DIALOG);
+    this.recoverySteps = requireSteps(lookup, NEW_PHONE_ENTRY);
     this.addDialog(new ChoicePrompt(CHOICE_PROMPT));
     this.addDialog(
       new WaterfallDialog(STEPS, [
@@ -48,7 +55,13 @@ export class NewDeviceDialog extends HelpdeskDialog {
   }
 
   private async oldPhoneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.prompt(CHOICE_PROMPT, choiceOptions('Do you still have your old phone?', [HAVE_OLD.yes, HAVE_OLD.no]));
+    return step.prompt(
+      CHOICE_PROMPT,
+      choiceOptions('Do you still have your old phone?', [
+        { title: HAVE_OLD.yes, synonyms: ['yes', 'yep', 'i do', 'still have it', 'i still have it'] },
+        { title: HAVE_OLD.no, synonyms: ['no', 'lost', 'broken', 'gone', 'stolen', "it's lost"] },
+      ]),
+    );
   }
 
   private async numberStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -57,7 +70,13 @@ export class NewDeviceDialog extends HelpdeskDialog {
       const outcome: TopicOutcome = { kind: 'redirect', topic: TOPIC.lostDevice };
       return step.endDialog(outcome);
     }
-    return step.prompt(CHOICE_PROMPT, choiceOptions('Are you keeping the same mobile number on the new phone?', [SAME_NUMBER.yes, SAME_NUMBER.no]));
+    return step.prompt(
+      CHOICE_PROMPT,
+      choiceOptions('Are you keeping the same mobile number on the new phone?', [
+        { title: SAME_NUMBER.yes, synonyms: ['same', 'yes', 'keeping it', 'the same'] },
+        { title: SAME_NUMBER.no, synonyms: ['new', 'no', 'different', 'different number', 'changed'] },
+      ]),
+    );
   }
 
   private async methodStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -69,7 +88,7 @@ export class NewDeviceDialog extends HelpdeskDialog {
           `With a new number you need to update your MFA details: the number used for MFA is separate from the one in your NHSmail profile, and it must be a UK number. Let's change it now.`,
         ),
       );
-      const outcome: TopicOutcome = { kind: 'redirect', topic: TOPIC.changeMethod, options: { askNumber: true } };
+      const outcome: TopicOutcome = { kind: 'redirect', topic: TOPIC.changeMethod, options: { change: 'phone_number' } };
       return step.endDialog(outcome);
     }
     return step.prompt(
@@ -99,12 +118,20 @@ export class NewDeviceDialog extends HelpdeskDialog {
         ),
       );
     }
-    await this.sendRecoverySteps(step);
-    return step.prompt(CHOICE_PROMPT, choiceOptions('Did that get you set up?', [HELPED.yes, HELPED.no]));
+    for (const message of guidedStepsMessages(NEW_PHONE_ENTRY, this.recoverySteps, step.context.activity.channelId)) {
+      await step.context.sendActivity(message);
+    }
+    return step.prompt(
+      CHOICE_PROMPT,
+      choiceOptions('Did that get you set up?', [
+        { title: STEPS_DONE, synonyms: ['yes', 'done', 'worked', 'all sorted'] },
+        { title: STEPS_STUCK, synonyms: ['no', 'stuck', 'it did not work', 'help'] },
+      ]),
+    );
   }
 
   private async helpedStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if ((step.result as FoundChoice).value === HELPED.yes) {
+    if ((step.result as FoundChoice).value === STEPS_DONE) {
       await step.context.sendActivity(say("Great. Keep the old phone until the new one works, then you're done."));
       return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
     }
@@ -116,17 +143,5 @@ export class NewDeviceDialog extends HelpdeskDialog {
       details: { sameNumber: v.sameNumber ?? null, method: v.method ?? null, selfServiceTried: true },
     };
     return step.endDialog(outcome);
-  }
-
-  /** The eight recovery steps: one numbered message in chat, two short spoken chunks on the phone line. */
-  private async sendRecoverySteps(step: WaterfallStepContext): Promise<void> {
-    const title = 'Moving Microsoft Authenticator to your new phone';
-    if (step.context.activity.channelId === 'voice') {
-      const [first, second] = chunkSteps(AUTHENTICATOR_RECOVERY_STEPS, 4);
-      await step.context.sendActivity(stepsMessage(`${title}, part one`, first));
-      await step.context.sendActivity(stepsMessage('Part two', second, undefined, first.length + 1));
-      return;
-    }
-    await step.context.sendActivity(stepsMessage(title, AUTHENTICATOR_RECOVERY_STEPS));
   }
 }

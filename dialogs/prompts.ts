@@ -56,3 +56,17 @@ export function textOptions(question: string, speak?: string): PromptOptions {
     prompt: { type: 'message', text: question, speak: speak ?? toSpeech(question), inputHint: InputHints.ExpectingInput },
   };
 }
+
+/**
+ * The text a card submission stands for when it answers a prompt: the steps card's buttons
+ * answer "did that work?", the feedback card's answer yes or no, and `{ verb: 'choice', value }`
+ * picks a choice by its title. Returns `undefined` for anything else.
+ */
+export function submissionAsText(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const v = value as { verb?: unknown; outcome?: unknown; helpful?: unknown; value?: unknown };
+  if (v.verb === 'steps') return v.outcome === 'done' ? 'Done, that worked' : v.outcome === 'stuck' ? "I'm stuck" : undefined;
+  if (v.verb === 'feedback' && typeof v.helpful === 'boolean') return v.helpful ? 'Yes' : 'No';
+  if (v.verb === 'choice' && typeof v.value === 'string') return v.value;
+  return undefined;
+}

@@ -9,7 +9,12 @@ import type { Logger } from './logger';
 import { createHelpdeskApplication } from './bot/helpdeskBot';
 import { createTurnErrorHandler } from './bot/turnError';
 import { turnLoggerMiddleware } from './bot/turnLogger';
-import { createHttpServer, type HttpServer } from './server';
+import { createHttpServer, type HttpServer, type RouteInstaller } from './server';
+import { devOutboxRoute } from './channels/devOutboxRoute';
+import { systemClock, type Clock } from './clock';
+import { createDirectory, type Directory } from './directory';
+import { KnowledgeNlu } from './knowledge';
+import { createVerification, type CodeSender, type Verification } from './verification';
 import { DocumentBotStorage } from './store/botStorage';
 import type { DocumentStore } from './store/documentStore';
 import { MongoDocumentStore } from './store/mongodb/mongoDocumentStore';
@@ -19,6 +24,9 @@ import { MainDialog } from '../dialogs/mainDialog';
 /** Parts a test may replace at the edges of the graph. */
 export interface CompositionOverrides {
   readonly store?: DocumentStore;
+  readonly clock?: Clock;
+  /** Replaces the code sender (Twilio or the dev outbox). */
+  readonly sender?: CodeSender;
 }
 
 /** The assembled product. */
@@ -26,6 +34,9 @@ export interface Helpdesk {
   readonly http: HttpServer;
   readonly store: DocumentStore;
   readonly adapter: CloudAdapter;
+  readonly directory: Directory;
+  readonly verification: Verification;
+  readonly knowledge: KnowledgeNlu;
   /** Starts listening on the configured port (or `port`), bound as the config requires. */
   start(port?: number): Promise<{ port: number; host: string }>;
   /** Graceful stop: no new requests, in-flight turns finish (bounded), the store is closed. */
@@ -41,13 +52,18 @@ export function sqlitePath(dataDir: string): string {
  * The composition root: builds every adapter and service from the config and wires them
  * through constructors. No globals; tests call this with a temp data directory.
  */
-export function buildHelpdesk(config: Config, logger: Logger, overrides: CompositionOverrides = {}): Helpdesk {
+export async function buildHelpdesk(config: Config, logger: Logger, overrides: CompositionOverrides = {}): Promise<Helpdesk> {
+  const clock = overrides.clock ?? systemClock;
   const store =
     overrides.store ??
     (config.mongo
       ? new MongoDocumentStore({ uri: config.mongo.uri, database: config.mongo.database })
       : new SqliteDocumentStore({ filename: sqlitePath(config.dataDir) }));
   const storage = new DocumentBotStorage(store);
+  const directory = await createDirectory(config, logger);
+  const verification = await createVerification({ config, store, clock, logger, sender: overrides.sender });
+  const knowledge = await KnowledgeNlu.create();
+  logger.info({ entries: knowledge.entries.length, trainingMs: knowledge.trainingMs }, 'Knowledge base trained');
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.microsoftApp.id ?? '',
@@ -59,14 +75,20 @@ export function buildHelpdesk(config: Config, logger: Logger, overrides: Composi
   adapter.use(turnLoggerMiddleware(logger));
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });
 
-  const app = createHelpdeskApplication({ storage, mainDialog: new MainDialog(), botAppId: config.microsoftApp.id });
+  const mainDialog = new MainDialog({ understanding: knowledge });
+  const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id });
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
-  const http = createHttpServer({ adapter, bot: app, store, logger, botId });
+  const routes: RouteInstaller[] = [];
+  if (verification.outbox) routes.push(devOutboxRoute(verification.outbox));
+  const http = createHttpServer({ adapter, bot: app, store, logger, botId, routes });
 
   return {
     http,
     store,
     adapter,
+    directory,
+    verification,
+    knowledge,
     async start(port = config.port) {
       await store.ping();
       const host = config.unauthenticated ? '127.0.0.1' : '0.0.0.0';

@@ -17,8 +17,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
-  const helpdesk = buildHelpdesk(config, logger);
+  let helpdesk;
   try {
+    helpdesk = await buildHelpdesk(config, logger);
     await helpdesk.start();
   } catch (err) {
     logger.fatal({ err: redact(err) }, 'could not start');
@@ -26,12 +27,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  const running = helpdesk;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    helpdesk
+    running
       .stop()
       .then(() => {
         logger.info('stopped');

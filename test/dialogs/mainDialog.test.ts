@@ -1,17 +1,14 @@
 import { DialogTestClient } from 'botbuilder-testing';
 import type { Activity } from 'botbuilder';
-import { FALLBACK_TEXT, MainDialog } from '../../dialogs/mainDialog';
+import { FALLBACK_TEXT, MainDialog, PERSON_OPTION } from '../../dialogs/mainDialog';
 import { MENU_OPTIONS } from '../../dialogs/menu';
+import { KnowledgeNlu } from '../../src/knowledge';
+import { both, playTranscript, suggestionTitles, type Turn } from '../helpers/transcript';
 
-type Expect = string | RegExp | ((reply: Partial<Activity>) => void);
-
-function check(reply: Partial<Activity> | undefined, expected: Expect): void {
-  expect(reply).toBeDefined();
-  expect(reply?.speak).toBeTruthy();
-  if (typeof expected === 'string') expect(reply?.text).toBe(expected);
-  else if (expected instanceof RegExp) expect(reply?.text).toMatch(expected);
-  else expected(reply ?? {});
-}
+let nlu: KnowledgeNlu;
+beforeAll(async () => {
+  nlu = await KnowledgeNlu.create();
+});
 
 const hasMenu = (reply: Partial<Activity>) => {
   const card = reply.attachments?.[0];
@@ -19,24 +16,55 @@ const hasMenu = (reply: Partial<Activity>) => {
   const actions = (card?.content as { actions: { title: string; data: { verb: string } }[] }).actions;
   expect(actions.map((a) => a.title)).toEqual(MENU_OPTIONS.map((o) => o.title));
   actions.forEach((a) => expect(a.data.verb).toBe('menu'));
-  expect(reply.suggestedActions?.actions).toHaveLength(MENU_OPTIONS.length);
 };
+const answerCard = (entryId: string, fact?: RegExp) => (reply: Partial<Activity>) => {
+  const entry = nlu.lookupEntry(entryId);
+  expect(entry).toBeDefined();
+  expect(reply.text).toBe(entry?.answer);
+  expect(reply.speak).toBe(entry?.speech);
+  expect(JSON.stringify(reply.attachments?.[0]?.content)).toContain(JSON.stringify(entry?.topic));
+  if (fact) expect(reply.text).toMatch(fact);
+};
+const feedback = /Did this answer help\?/;
+const offersPerson = (reply: Partial<Activity>) => expect(suggestionTitles(reply)).toContain(PERSON_OPTION);
+const submit = (value: object): Partial<Activity> => ({ type: 'message', value });
 
-const transcripts: [string, [string | Partial<Activity>, Expect][]][] = [
-  ['unknown text gets the fallback with the menu', [['blah blah', (r) => { check(r, FALLBACK_TEXT); hasMenu(r); }]]],
-  ['a greeting gets the menu', [['Hello', (r) => { check(r, /multi-factor authentication/); hasMenu(r); }]]],
-  ['"talk to a person" gives the helpdesk contacts', [['I want to talk to a person', /0333 200 1133.*helpdesk@nhs\.net/s]]],
-  ['the person button gives the helpdesk contacts', [[{ type: 'message', value: { verb: 'menu', topic: 'person' } }, /0333 200 1133/]]],
+const transcripts: [string, Turn[]][] = [
+  ['a greeting gets a short reply and the menu', [['Hello', [(r) => { expect(r.text).toMatch(/^Hello!/); hasMenu(r); }]]]],
+  ['thanks gets a short reply', [['thanks!', /welcome|pleasure|glad/i]]],
+  ['an MFA question gets the answer, then "did this help?"; yes closes it', [['do I need wifi for the code', [answerCard('internet_needed', /internet/i), feedback]], ['yes', /Glad that helped/]]],
+  ['"no, it did not help" offers a person', [['can I use my Irish number', [answerCard('uk_numbers', /UK/), feedback]], ['no', both(/Sorry that didn't help/, offersPerson)]]],
+  ['the feedback card answers too', [['how long is the grace period', [answerCard('grace_period', /14 days/), feedback]], [submit({ verb: 'feedback', helpful: false, entryId: 'grace_period' }), both(/Sorry that didn't help/, offersPerson)]]],
+  ['a new question instead of feedback is answered', [['what number is the helpdesk', [answerCard('contact_helpdesk', /0333 200 1133/), feedback]], ['are guest users able to register for mfa', [answerCard('guest_users'), feedback]]]],
+  ['an off-topic question is declined, with a person offered', [["what's the weather like tomorrow", both(/only help with questions about multi-factor authentication/, offersPerson)]]],
+  ['gibberish gets "not sure", the 3 closest topics and a person', [['zxcv qwerty', both((r) => { expect(r.text).toMatch(/not sure|only help/); expect(suggestionTitles(r)).toHaveLength(4); }, offersPerson)]]],
+  [
+    '"I lost my phone" starts the lost-phone conversation, which hands over to a person',
+    [['I lost my phone', [/Sorry to hear that/, /another sign-in method/]], ['no', /stolen/], ['lost', [/local administrator/, /0333/, /still do your work/]], ['no', /take it from here/], ['yes', /A person needs to take this from here.*phone is lost/]],
+  ],
+  ['"someone keeps sending me approve requests" starts the suspicious-prompt conversation', [['someone keeps sending me approve requests', [/Don't approve/, /Did you approve any/]], ['cancel', /stopped/]]],
+  ['a menu card submission starts its topic', [[submit({ verb: 'menu', topic: 'exception_request' }), [/A few things to know/, /Why do you need an exception/]]]],
+  ['the menu title typed as text starts its topic', [['Change my MFA method', /What would you like to change/]]],
+  ['a follow-up button answers that entry', [[submit({ verb: 'followup', entryId: 'fido2_tokens' }), [answerCard('fido2_tokens', /FIDO2/), feedback]]]],
+  ['a "start guided flow" button starts the flow', [[submit({ verb: 'start_dialog', dialog: 'change_method', entryId: 'new_number' }), /What is your new mobile number/]]],
+  ['"I\'m stuck" on steps hands over', [[submit({ verb: 'steps', outcome: 'stuck', entryId: 'new_phone' }), /A person needs to take this from here.*moving MFA to a new phone/]]],
+  ['talk to a person at the top level', [['I want to talk to a person', /0333 200 1133.*helpdesk@nhs\.net/s]]],
+  ['the person button', [[submit({ verb: 'menu', topic: 'person' }), /0333 200 1133/]]],
   ['cancel with nothing running says so', [['cancel', /nothing to cancel/]]],
-  ['a card submission without a verb falls back', [[{ type: 'message', value: { foo: 'bar' } }, FALLBACK_TEXT]]],
+  ['an unknown card submission falls back to the menu', [[submit({ foo: 'bar' }), [(r) => { expect(r.text).toBe(FALLBACK_TEXT); hasMenu(r); }]]]],
+  [
+    'a new phone with the old one gone moves on to the lost-phone conversation',
+    [['I have a new phone', /still have your old phone/], ["No, it's lost or broken", [/lost phone first/, /Sorry to hear that/, /another sign-in method/]]],
+  ],
+  [
+    'a new phone with a new number moves on to the number question',
+    [['I have a new phone', /old phone/], ['yes', /same mobile number/], ['New number', [/update your MFA details/, /What is your new mobile number/]]],
+  ],
 ];
 
 describe('MainDialog', () => {
   it.each(transcripts)('%s', async (_name, turns) => {
-    const client = new DialogTestClient('webchat', new MainDialog());
-    for (const [userSays, botReplies] of turns) {
-      const reply = await client.sendActivity(userSays);
-      check(reply, botReplies);
-    }
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu }));
+    await playTranscript(client, turns);
   });
 });

@@ -28,8 +28,16 @@ describe('HTTP server', () => {
     expect(res.status).toBe(200);
   });
 
-  it('replies to a message with the fallback and the menu over expectReplies', async () => {
-    const replies = await send(t.baseUrl, messageActivity('http-1', 'qwerty zxcv'));
+  it('replies to free text it cannot place with the closest topics and a person, over expectReplies', async () => {
+    const replies = await send(t.baseUrl, messageActivity('http-1a', 'qwerty zxcv'));
+    expect(replies).toHaveLength(1);
+    expect(replies[0].text).toMatch(/only help with questions about multi-factor authentication|not sure/);
+    expect(replies[0].speak).toBeTruthy();
+    expect(replies[0].suggestedActions?.actions.map((a) => a.title)).toContain('Talk to a person');
+  });
+
+  it('replies to a submission it cannot place with the fallback and the menu', async () => {
+    const replies = await send(t.baseUrl, messageActivity('http-1', undefined, { value: { unexpected: true } }));
     expect(replies).toHaveLength(1);
     const [reply] = replies;
     expect(reply.text).toBe(FALLBACK_TEXT);
