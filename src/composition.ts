@@ -14,18 +14,31 @@ import { DocumentBotStorage } from './store/botStorage';
 import type { DocumentStore } from './store/documentStore';
 import { MongoDocumentStore } from './store/mongodb/mongoDocumentStore';
 import { SqliteDocumentStore } from './store/sqlite/sqliteDocumentStore';
+import { ticketsApiRoutes } from './channels/ticketsApi';
+import { SecurityWebhookNotifier } from './tickets/securityWebhook';
+import { TicketService } from './tickets/ticketService';
+import type { TicketNotifier } from './tickets/notifier';
 import { MainDialog } from '../dialogs/mainDialog';
 
 /** Parts a test may replace at the edges of the graph. */
 export interface CompositionOverrides {
   readonly store?: DocumentStore;
+  /** Waits between security webhook attempts (tests make it instant). */
+  readonly webhookSleep?: (ms: number) => Promise<void>;
+  /** Clock for ticket timestamps. */
+  readonly now?: () => Date;
 }
+
+/** How long {@link Helpdesk.stop} waits for ticket notifications still being delivered. */
+export const NOTIFICATION_DRAIN_MS = 5_000;
 
 /** The assembled product. */
 export interface Helpdesk {
   readonly http: HttpServer;
   readonly store: DocumentStore;
   readonly adapter: CloudAdapter;
+  /** Ticket lifecycle; dialogs open tickets through it, the agents' API serves it. */
+  readonly tickets: TicketService;
   /** Starts listening on the configured port (or `port`), bound as the config requires. */
   start(port?: number): Promise<{ port: number; host: string }>;
   /** Graceful stop: no new requests, in-flight turns finish (bounded), the store is closed. */
@@ -60,13 +73,22 @@ export function buildHelpdesk(config: Config, logger: Logger, overrides: Composi
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });
 
   const app = createHelpdeskApplication({ storage, mainDialog: new MainDialog(), botAppId: config.microsoftApp.id });
+  const notifiers: TicketNotifier[] = [];
+  if (config.securityWebhookUrl) {
+    notifiers.push(new SecurityWebhookNotifier({ url: config.securityWebhookUrl, logger, sleep: overrides.webhookSleep }));
+  }
+  const tickets = new TicketService({ store, logger, notifiers, now: overrides.now });
+  if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
+
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
-  const http = createHttpServer({ adapter, bot: app, store, logger, botId });
+  const routes = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger })];
+  const http = createHttpServer({ adapter, bot: app, store, logger, botId, routes });
 
   return {
     http,
     store,
     adapter,
+    tickets,
     async start(port = config.port) {
       await store.ping();
       const host = config.unauthenticated ? '127.0.0.1' : '0.0.0.0';
@@ -81,6 +103,7 @@ export function buildHelpdesk(config: Config, logger: Logger, overrides: Composi
     },
     async stop(graceMs?: number) {
       await http.close(graceMs);
+      if (!(await tickets.whenIdle(NOTIFICATION_DRAIN_MS))) logger.warn('stopping with ticket notifications still in flight');
       await store.close();
     },
   };
