@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../src/config';
-import { buildHelpdesk, type Helpdesk } from '../../src/composition';
+import { buildHelpdesk, type CompositionOverrides, type Helpdesk } from '../../src/composition';
 import { createLogger } from '../../src/logger';
 
 /** A real server on an ephemeral port with a temp data directory, plus captured log lines. */
@@ -16,8 +16,11 @@ export interface TestHelpdesk {
   stop(): Promise<void>;
 }
 
-/** Starts the product as `npm start` would, but on port 0, with a temp `DATA_DIR`. */
-export async function startTestHelpdesk(env: NodeJS.ProcessEnv = {}): Promise<TestHelpdesk> {
+/**
+ * Starts the product as `npm start` would, but on port 0, with a temp `DATA_DIR`. `env` adds
+ * environment variables (e.g. `AGENT_API_TOKENS`); `overrides` replaces edges such as the clock.
+ */
+export async function startTestHelpdesk(env: NodeJS.ProcessEnv = {}, overrides: CompositionOverrides = {}): Promise<TestHelpdesk> {
   const dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-http-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env });
   const logLines: string[] = [];
@@ -27,7 +30,7 @@ export async function startTestHelpdesk(env: NodeJS.ProcessEnv = {}): Promise<Te
       cb();
     },
   });
-  const helpdesk = buildHelpdesk(config, createLogger({ level: 'debug', destination: sink }));
+  const helpdesk = buildHelpdesk(config, createLogger({ level: 'debug', destination: sink }), overrides);
   const { port } = await helpdesk.start(0);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
