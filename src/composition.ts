@@ -72,13 +72,15 @@ export function buildHelpdesk(config: Config, logger: Logger, overrides: Composi
   adapter.use(turnLoggerMiddleware(logger));
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });
 
-  const app = createHelpdeskApplication({ storage, mainDialog: new MainDialog(), botAppId: config.microsoftApp.id });
+  // Services before the dialogs, so the dialogs can be given them.
   const notifiers: TicketNotifier[] = [];
   if (config.securityWebhookUrl) {
     notifiers.push(new SecurityWebhookNotifier({ url: config.securityWebhookUrl, logger, sleep: overrides.webhookSleep }));
   }
   const tickets = new TicketService({ store, logger, notifiers, now: overrides.now });
   if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
+
+  const app = createHelpdeskApplication({ storage, mainDialog: new MainDialog(), botAppId: config.microsoftApp.id });
 
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
   const routes = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger })];

@@ -13,12 +13,16 @@ async function startReceiver(failures = 0): Promise<{ url: string; bodies: unkno
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       hits += 1;
+      // Not res.writeHead(...).end(): restify, once loaded in the same worker, patches
+      // http.ServerResponse and its writeHead() is not chainable.
       if (hits <= failures) {
-        res.writeHead(503).end();
+        res.statusCode = 503;
+        res.end();
         return;
       }
       bodies.push({ contentType: req.headers['content-type'], method: req.method, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown });
-      res.writeHead(204).end();
+      res.statusCode = 204;
+      res.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
