@@ -3,8 +3,11 @@ import { redactPhone } from '../logger';
 /** Replacement for anything that looks like a one-time code. */
 export const CODE_PLACEHOLDER = '[code]';
 
-/** A run of digits, optionally led by `+`, with spaces, dots, dashes or brackets between them. */
-const DIGIT_RUN = /\+?\d(?:[\d\s().-]*\d)?/g;
+/**
+ * A run of digits, optionally led by `+`, with spaces, dots, dashes or brackets between them;
+ * not the number of a ticket id (`MFA-000123`).
+ */
+const DIGIT_RUN = /(?<!MFA-|\d)\+?\d(?:[\d\s().-]*\d)?/gi;
 /** Calendar dates such as 2025-01-31, 31/01/2025 or 31.01.25: never codes. */
 const DATE = /^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 
@@ -15,7 +18,7 @@ const DATE = /^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/
  * - several code-sized groups in a row (`123456 654321`) each become `[code]`;
  * - a longer run is taken for a phone number and keeps only its last 3 digits (`***101`),
  *   as `redactPhonesInText` does;
- * - dates and shorter numbers are left alone.
+ * - dates, ticket ids and shorter numbers are left alone.
  */
 export function redactTranscriptText(text: string): string {
   return text.replace(DIGIT_RUN, (run) => {

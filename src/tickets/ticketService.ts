@@ -41,8 +41,9 @@ export const TICKETS_COLLECTION = 'tickets';
 export const TICKET_BY_ACTIVITY_COLLECTION = 'ticket_by_activity';
 /** Store counter that numbers tickets. */
 export const TICKET_NUMBER_COUNTER = 'ticket_number';
-/** Default and largest page size of {@link TicketService.list}. */
+/** Default page size of {@link TicketService.list}. */
 export const DEFAULT_PAGE_SIZE = 20;
+/** Largest page size of {@link TicketService.list}. */
 export const MAX_PAGE_SIZE = 100;
 
 /** Filters and paging for {@link TicketService.list}. */

@@ -15,6 +15,9 @@ describe('redactTranscriptText', () => {
     ['since 31/01/2025', 'since 31/01/2025'],
     ['staff number 12345', 'staff number 12345'],
     ['no digits here', 'no digits here'],
+    ['your ticket is MFA-000123', 'your ticket is MFA-000123'],
+    ['ticket mfa-004567 and code 654321', 'ticket mfa-004567 and code [code]'],
+    ['code123456 typed without a space', 'code[code] typed without a space'],
   ])('%j → %j', (input, expected) => {
     expect(redactTranscriptText(input)).toBe(expected);
   });
