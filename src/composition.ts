@@ -19,6 +19,10 @@ import { DocumentBotStorage } from './store/botStorage';
 import type { DocumentStore } from './store/documentStore';
 import { MongoDocumentStore } from './store/mongodb/mongoDocumentStore';
 import { SqliteDocumentStore } from './store/sqlite/sqliteDocumentStore';
+import { ticketsApiRoutes } from './channels/ticketsApi';
+import { SecurityWebhookNotifier } from './tickets/securityWebhook';
+import { TicketService } from './tickets/ticketService';
+import type { TicketNotifier } from './tickets/notifier';
 import { MainDialog } from '../dialogs/mainDialog';
 
 /** Parts a test may replace at the edges of the graph. */
@@ -27,7 +31,12 @@ export interface CompositionOverrides {
   readonly clock?: Clock;
   /** Replaces the code sender (Twilio or the dev outbox). */
   readonly sender?: CodeSender;
+  /** Waits between security webhook attempts (tests make it instant). */
+  readonly webhookSleep?: (ms: number) => Promise<void>;
 }
+
+/** How long {@link Helpdesk.stop} waits for ticket notifications still being delivered. */
+export const NOTIFICATION_DRAIN_MS = 5_000;
 
 /** The assembled product. */
 export interface Helpdesk {
@@ -37,6 +46,8 @@ export interface Helpdesk {
   readonly directory: Directory;
   readonly verification: Verification;
   readonly knowledge: KnowledgeNlu;
+  /** Ticket lifecycle; dialogs open tickets through it, the agents' API serves it. */
+  readonly tickets: TicketService;
   /** Starts listening on the configured port (or `port`), bound as the config requires. */
   start(port?: number): Promise<{ port: number; host: string }>;
   /** Graceful stop: no new requests, in-flight turns finish (bounded), the store is closed. */
@@ -75,10 +86,18 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   adapter.use(turnLoggerMiddleware(logger));
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });
 
+  // Services before the dialogs, so the dialogs can be given them.
+  const notifiers: TicketNotifier[] = [];
+  if (config.securityWebhookUrl) {
+    notifiers.push(new SecurityWebhookNotifier({ url: config.securityWebhookUrl, logger, sleep: overrides.webhookSleep }));
+  }
+  const tickets = new TicketService({ store, logger, notifiers, now: () => new Date(clock.now()) });
+  if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
+
   const mainDialog = new MainDialog({ understanding: knowledge });
   const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id });
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
-  const routes: RouteInstaller[] = [];
+  const routes: RouteInstaller[] = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger })];
   if (verification.outbox) routes.push(devOutboxRoute(verification.outbox));
   const http = createHttpServer({ adapter, bot: app, store, logger, botId, routes });
 
@@ -89,6 +108,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     directory,
     verification,
     knowledge,
+    tickets,
     async start(port = config.port) {
       await store.ping();
       const host = config.unauthenticated ? '127.0.0.1' : '0.0.0.0';
@@ -103,6 +123,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     },
     async stop(graceMs?: number) {
       await http.close(graceMs);
+      if (!(await tickets.whenIdle(NOTIFICATION_DRAIN_MS))) logger.warn('stopping with ticket notifications still in flight');
       await store.close();
     },
   };

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Shortest bearer token accepted in `AGENT_API_TOKENS`. */
+export const MIN_AGENT_TOKEN_LENGTH = 24;
+
 /** Log levels understood by pino, plus `silent`. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -83,6 +86,33 @@ const schema = z.object({
   TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expects a Twilio Account SID: AC followed by 32 hexadecimal characters').optional()),
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_FROM_NUMBER: optionalString.pipe(z.string().regex(E164_PATTERN, 'expects an E.164 phone number such as +447700900123').optional()),
+  AGENT_API_TOKENS: optionalString.transform((v, ctx) => {
+    if (v === undefined) return [] as string[];
+    const tokens = v.split(',').map((t) => t.trim());
+    tokens.forEach((t, i) => {
+      // Never echo a token back: the message names its position and length only.
+      if (t.length < MIN_AGENT_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(t)) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `expects comma-separated bearer tokens of at least ${MIN_AGENT_TOKEN_LENGTH} printable characters without spaces each; token ${i + 1} of ${tokens.length} ${t.length < MIN_AGENT_TOKEN_LENGTH ? `has ${t.length} characters` : 'contains spaces or non-printable characters'}`,
+        });
+      }
+    });
+    return tokens;
+  }),
+  SECURITY_WEBHOOK_URL: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => {
+        try {
+          const u = new URL(v);
+          return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '';
+        } catch {
+          return false;
+        }
+      }, 'expects an http:// or https:// URL')
+      .optional(),
+  ),
 });
 
 /** Validated runtime settings of the bot. */
@@ -115,6 +145,10 @@ export interface Config {
   };
   /** Twilio credentials; when absent (development only) codes go to the in-memory dev outbox. */
   readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly fromNumber: string };
+  /** Bearer tokens accepted by the agents' REST API; empty means the API is disabled (503). */
+  readonly agentApiTokens: readonly string[];
+  /** Where new P1 tickets are POSTed for the security team; absent means no webhook. */
+  readonly securityWebhookUrl?: string;
 }
 
 /** One problem with one environment variable. */
@@ -178,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       v.TWILIO_ACCOUNT_SID && v.TWILIO_AUTH_TOKEN && v.TWILIO_FROM_NUMBER
         ? { accountSid: v.TWILIO_ACCOUNT_SID, authToken: v.TWILIO_AUTH_TOKEN, fromNumber: v.TWILIO_FROM_NUMBER }
         : undefined,
+    agentApiTokens: v.AGENT_API_TOKENS,
+    securityWebhookUrl: v.SECURITY_WEBHOOK_URL,
   };
 }
 

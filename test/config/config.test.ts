@@ -176,3 +176,45 @@ describe('config: verification, directory and Twilio', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/Invalid configuration \(\d+ problems\):[\s\S]*VERIFICATION_SECRET[\s\S]*TWILIO_ACCOUNT_SID/);
   });
 });
+
+describe('loadConfig: agents API and security webhook', () => {
+  const TOKEN_A = 'a'.repeat(24);
+  const TOKEN_B = 'b-0123456789-0123456789-xyz';
+
+  it('leaves the agents API disabled and no webhook by default', () => {
+    expect(loadConfig({})).toMatchObject({ agentApiTokens: [], securityWebhookUrl: undefined });
+    expect(loadConfig({ AGENT_API_TOKENS: ' ', SECURITY_WEBHOOK_URL: '' })).toMatchObject({ agentApiTokens: [], securityWebhookUrl: undefined });
+  });
+
+  it('reads comma-separated tokens and trims them', () => {
+    expect(loadConfig({ AGENT_API_TOKENS: ` ${TOKEN_A} , ${TOKEN_B}` }).agentApiTokens).toEqual([TOKEN_A, TOKEN_B]);
+  });
+
+  it('rejects a short token without echoing it, naming its position', () => {
+    const problems = problemsOf({ AGENT_API_TOKENS: `${TOKEN_A},short-secret` });
+    expect(problems).toEqual([{ variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/at least 24 .*token 2 of 2 has 12 characters/) }]);
+    expect(JSON.stringify(problems)).not.toContain('short-secret');
+  });
+
+  it('rejects an empty entry and a token with spaces', () => {
+    expect(problemsOf({ AGENT_API_TOKENS: `${TOKEN_A},` })).toContainEqual({ variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/token 2 of 2 has 0 characters/) });
+    expect(problemsOf({ AGENT_API_TOKENS: 'with a space in the middle of it' })).toContainEqual({
+      variable: 'AGENT_API_TOKENS',
+      message: expect.stringMatching(/token 1 of 1 contains spaces/),
+    });
+  });
+
+  it('reads an http or https webhook URL', () => {
+    expect(loadConfig({ SECURITY_WEBHOOK_URL: 'https://soc.example.org/hooks/mfa' }).securityWebhookUrl).toBe('https://soc.example.org/hooks/mfa');
+    expect(loadConfig({ SECURITY_WEBHOOK_URL: 'http://127.0.0.1:9000/x' }).securityWebhookUrl).toBe('http://127.0.0.1:9000/x');
+  });
+
+  it.each(['ftp://example.org/hook', 'not a url', 'javascript:alert(1)', 'file:///etc/passwd'])('rejects SECURITY_WEBHOOK_URL=%s', (url) => {
+    expect(problemsOf({ SECURITY_WEBHOOK_URL: url })).toContainEqual({ variable: 'SECURITY_WEBHOOK_URL', message: 'expects an http:// or https:// URL' });
+  });
+
+  it('reports these problems together with the others', () => {
+    const variables = problemsOf({ PORT: 'x', AGENT_API_TOKENS: 'short', SECURITY_WEBHOOK_URL: 'nope' }).map((p) => p.variable).sort();
+    expect(variables).toEqual(['AGENT_API_TOKENS', 'PORT', 'SECURITY_WEBHOOK_URL']);
+  });
+});

@@ -16,7 +16,10 @@ export interface TestHelpdesk {
   stop(): Promise<void>;
 }
 
-/** Starts the product as `npm start` would, but on port 0, with a temp `DATA_DIR`. */
+/**
+ * Starts the product as `npm start` would, but on port 0, with a temp `DATA_DIR`. `env` adds
+ * environment variables (e.g. `AGENT_API_TOKENS`); `overrides` replaces edges such as the clock.
+ */
 export async function startTestHelpdesk(env: NodeJS.ProcessEnv = {}, overrides: CompositionOverrides = {}): Promise<TestHelpdesk> {
   const dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-http-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'debug', ...env });

@@ -1,0 +1,263 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import { redact } from '../logger';
+import type { RouteInstaller } from '../server';
+import {
+  agentNameSchema,
+  agentView,
+  InvalidTicketTransitionError,
+  isTicketId,
+  MAX_PAGE_SIZE,
+  MAX_TEXT_LENGTH,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  TICKET_TYPES,
+  TicketAlreadyClaimedError,
+  TicketNotFoundError,
+  TicketValidationError,
+  type Ticket,
+  type TicketService,
+} from '../tickets';
+import type { FieldError } from './activitySchema';
+
+/** Base path of the agents' API. */
+export const TICKETS_API_PATH = '/api/tickets';
+
+/** Dependencies of {@link ticketsApiRoutes}. */
+export interface TicketsApiDeps {
+  readonly tickets: TicketService;
+  /** Accepted bearer tokens; when empty every route answers 503 `agent_api_disabled`. */
+  readonly tokens: readonly string[];
+  readonly logger: Logger;
+}
+
+const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { errorMap: () => ({ message: `must be one of ${values.join(', ')}` }) });
+/** A query value: exactly one string (restify may hand over arrays or objects); empty means absent. */
+const queryValue = <S extends z.ZodTypeAny>(inner: S) =>
+  z
+    .string({ invalid_type_error: 'must be a single string value' })
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(inner.optional())
+    .optional();
+
+const listQuerySchema = z
+  .object({
+    status: queryValue(enumOf(TICKET_STATUSES)),
+    priority: queryValue(enumOf(TICKET_PRIORITIES)),
+    type: queryValue(enumOf(TICKET_TYPES)),
+    limit: queryValue(
+      z
+        .string()
+        .regex(/^\d{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+        .transform(Number)
+        .pipe(z.number().min(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`).max(MAX_PAGE_SIZE, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)),
+    ),
+    cursor: queryValue(z.string().max(1000, 'is not a cursor returned by this API')),
+  })
+  .strict();
+
+const agentField = z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).pipe(agentNameSchema);
+const textField = z
+  .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`);
+
+const claimBody = z.object({ agent: agentField }).strict();
+const noteBody = z
+  .object({
+    agent: agentField,
+    text: textField,
+    visibleToUser: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+  })
+  .strict();
+const resolveBody = z.object({ agent: agentField, resolution: textField }).strict();
+const cancelBody = z.object({ agent: agentField.optional() }).strict();
+
+/** Actor recorded when a ticket is cancelled through the API without an agent name. */
+export const ANONYMOUS_API_ACTOR = 'agent-api';
+
+/** A problem that becomes an HTTP error response. */
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body.error));
+  }
+}
+
+function invalid(fields: FieldError[]): HttpProblem {
+  return new HttpProblem(400, { error: 'invalid_request', message: 'The request has invalid fields.', fields });
+}
+
+function zodFields(error: z.ZodError): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+      for (const key of issue.keys) out.push({ field: [...issue.path, key].join('.').slice(0, 100), message: 'is not a known field' });
+    } else {
+      out.push({ field: issue.path.join('.') || '(body)', message: issue.message });
+    }
+  }
+  return out;
+}
+
+function parseWith<S extends z.ZodTypeAny>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw invalid(zodFields(result.error));
+  return result.data as z.output<S>;
+}
+
+/** The JSON body as an object; an absent or empty body counts as `{}`. */
+function bodyOf(req: Request): unknown {
+  const body: unknown = req.body;
+  if (body === undefined || body === null || body === '') return {};
+  if (typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
+    throw invalid([{ field: '(body)', message: 'must be a JSON object' }]);
+  }
+  return body;
+}
+
+function ticketIdOf(req: Request): string {
+  const id: unknown = req.params?.id;
+  if (!isTicketId(id)) throw new HttpProblem(404, { error: 'not_found', message: 'No ticket has this id.' });
+  return id;
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/**
+ * The agents' REST API under `/api/tickets`. Every route needs `Authorization: Bearer <token>`
+ * with one of the configured tokens: none gives 401, a wrong one 403. Tokens are compared as
+ * SHA-256 digests with `timingSafeEqual`, so the comparison time does not depend on where a
+ * guess goes wrong. With no tokens configured every route answers 503 `agent_api_disabled`.
+ *
+ * - `GET /api/tickets?status=&priority=&type=&limit=&cursor=` → `{ items, nextCursor }`, newest first
+ * - `GET /api/tickets/:id`
+ * - `POST /api/tickets/:id/claim` `{ agent }`
+ * - `POST /api/tickets/:id/notes` `{ agent, text, visibleToUser? }`
+ * - `POST /api/tickets/:id/resolve` `{ agent, resolution }`
+ * - `POST /api/tickets/:id/cancel` `{ agent? }`
+ *
+ * Invalid input gives 400 `{ error: 'invalid_request', fields: [{ field, message }] }`; an
+ * unknown or malformed id 404; a change the ticket's state forbids 409.
+ */
+export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
+  const { tickets, logger } = deps;
+  const tokenDigests = deps.tokens.map(sha256);
+
+  /** Sends the 503/401/403 answer and returns false unless the request carries a valid token. */
+  const authorized = (req: Request, res: Response): boolean => {
+    if (tokenDigests.length === 0) {
+      res.send(503, { error: 'agent_api_disabled', message: 'The agents API is disabled: set AGENT_API_TOKENS to enable it.' });
+      return false;
+    }
+    const header = req.header('authorization');
+    const match = typeof header === 'string' ? /^Bearer[ ]+([^\s]+)[ ]*$/i.exec(header) : null;
+    if (!match) {
+      res.header('WWW-Authenticate', 'Bearer realm="agents"');
+      res.send(401, { error: 'unauthorized', message: 'Send an agent API token as "Authorization: Bearer <token>".' });
+      return false;
+    }
+    const presented = sha256(match[1]);
+    let ok = false;
+    for (const digest of tokenDigests) ok = timingSafeEqual(digest, presented) || ok;
+    if (!ok) {
+      logger.warn({ path: req.path() }, 'agents API: request with an unknown token');
+      res.header('WWW-Authenticate', 'Bearer realm="agents", error="invalid_token"');
+      res.send(403, { error: 'forbidden', message: 'This token is not accepted.' });
+      return false;
+    }
+    return true;
+  };
+
+  const handle =
+    (work: (req: Request) => Promise<{ status: number; body: unknown }>) =>
+    async (req: Request, res: Response): Promise<void> => {
+      res.header('Cache-Control', 'no-store');
+      if (!authorized(req, res)) return;
+      try {
+        const { status, body } = await work(req);
+        res.send(status, body);
+      } catch (err) {
+        const { status, body } = toHttp(err);
+        if (status >= 500) logger.error({ err: redact(err), path: req.path() }, 'agents API request failed');
+        res.send(status, body);
+      }
+    };
+
+  const ok = (ticket: Ticket) => ({ status: 200, body: agentView(ticket) });
+
+  return (server: Server) => {
+    server.get(
+      TICKETS_API_PATH,
+      handle(async (req) => {
+        const q = parseWith(listQuerySchema, req.query ?? {});
+        const page = await tickets.list(q);
+        return { status: 200, body: { items: page.items.map(agentView), nextCursor: page.nextCursor } };
+      }),
+    );
+    server.get(
+      `${TICKETS_API_PATH}/:id`,
+      handle(async (req) => {
+        const id = ticketIdOf(req);
+        const ticket = await tickets.get(id);
+        if (!ticket) throw new TicketNotFoundError(id);
+        return ok(ticket);
+      }),
+    );
+    server.post(
+      `${TICKETS_API_PATH}/:id/claim`,
+      handle(async (req) => {
+        const id = ticketIdOf(req);
+        const body = parseWith(claimBody, bodyOf(req));
+        return ok(await tickets.claim(id, body.agent));
+      }),
+    );
+    server.post(
+      `${TICKETS_API_PATH}/:id/notes`,
+      handle(async (req) => {
+        const id = ticketIdOf(req);
+        const body = parseWith(noteBody, bodyOf(req));
+        return ok(await tickets.addNote(id, body));
+      }),
+    );
+    server.post(
+      `${TICKETS_API_PATH}/:id/resolve`,
+      handle(async (req) => {
+        const id = ticketIdOf(req);
+        const body = parseWith(resolveBody, bodyOf(req));
+        return ok(await tickets.resolve(id, body));
+      }),
+    );
+    server.post(
+      `${TICKETS_API_PATH}/:id/cancel`,
+      handle(async (req) => {
+        const id = ticketIdOf(req);
+        const body = parseWith(cancelBody, bodyOf(req));
+        return ok(await tickets.cancel(id, body.agent ?? ANONYMOUS_API_ACTOR));
+      }),
+    );
+  };
+}
+
+function toHttp(err: unknown): { status: number; body: Record<string, unknown> } {
+  if (err instanceof HttpProblem) return { status: err.status, body: err.body };
+  if (err instanceof TicketValidationError) {
+    return { status: 400, body: { error: 'invalid_request', message: 'The request has invalid fields.', fields: err.fields } };
+  }
+  if (err instanceof TicketNotFoundError) return { status: 404, body: { error: 'not_found', message: 'No ticket has this id.' } };
+  if (err instanceof TicketAlreadyClaimedError) {
+    return { status: 409, body: { error: 'already_claimed', message: err.message, holder: err.holder } };
+  }
+  if (err instanceof InvalidTicketTransitionError) {
+    return { status: 409, body: { error: 'invalid_transition', message: err.message, status: err.status } };
+  }
+  return { status: 500, body: { error: 'internal', message: 'Something went wrong on the server.' } };
+}

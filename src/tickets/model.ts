@@ -1,0 +1,278 @@
+import { z } from 'zod';
+
+/**
+ * The ticket model: what a helpdesk ticket holds, and the zod schemas that check what callers
+ * hand to the ticket service. Tickets are stored as JSON documents, so every field is plain
+ * JSON (dates are ISO 8601 strings).
+ */
+
+/** Ticket ids: `MFA-` and six digits, e.g. `MFA-000042`. */
+export const TICKET_ID_PATTERN = /^MFA-\d{6}$/;
+
+/** What the person needs help with. */
+export const TICKET_TYPES = ['lost_device', 'change_method', 'new_device', 'suspicious_prompt', 'exception_request', 'other'] as const;
+/** Kind of ticket. */
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+/** Priorities, most urgent first. See {@link ticketPriority} for the rules. */
+export const TICKET_PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+/** Urgency of a ticket. */
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+/** Lifecycle states. `resolved` and `cancelled` are final. */
+export const TICKET_STATUSES = ['open', 'claimed', 'resolved', 'cancelled'] as const;
+/** Where a ticket is in its lifecycle. */
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+/** Channels a ticket can come from. */
+export const TICKET_CHANNELS = ['msteams', 'webchat', 'emulator', 'voice'] as const;
+/** Channel the person used. */
+export type TicketChannel = (typeof TICKET_CHANNELS)[number];
+
+/** Longest free-text field (summary, note, resolution, justification). */
+export const MAX_TEXT_LENGTH = 4000;
+/** How many conversation turns a ticket keeps (the most recent ones). */
+export const MAX_TRANSCRIPT_TURNS = 20;
+
+/** ISO 8601 timestamp with a time zone, e.g. `2025-01-31T09:15:00.000Z`. */
+const isoTimestamp = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
+/** One line of free text: no control characters except tab. */
+// eslint-disable-next-line no-control-regex
+const noControl = (s: string): boolean => !/[\u0000-\u0008\u000a-\u001f\u007f]/.test(s);
+const shortText = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine(noControl, 'must not contain control characters');
+/** Multi-line free text (newlines allowed). */
+const longText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    // eslint-disable-next-line no-control-regex
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'must not contain control characters');
+
+/** An agent's display name or sign-in name, as recorded in history and assignments. */
+export const agentNameSchema = shortText(200);
+
+/** Evidence that the person proved control of a number the directory holds, or why that did not happen. */
+export const verificationEvidenceSchema = z.discriminatedUnion('verified', [
+  z
+    .object({
+      verified: z.literal(true),
+      method: z.enum(['sms', 'voice']),
+      /** The destination with all but its last digits hidden, e.g. `***101`. */
+      destinationMasked: shortText(40).refine((s) => (s.match(/\d/g) ?? []).length <= 4, 'must be masked (at most 4 digits visible)'),
+      at: isoTimestamp,
+    })
+    .strict(),
+  z.object({ verified: z.literal(false), reason: shortText(500) }).strict(),
+]);
+/**
+ * How the person's identity was proven, or that it was not. Produced by the verification
+ * module; a ticket always carries one.
+ */
+export type VerificationEvidence = z.infer<typeof verificationEvidenceSchema>;
+
+/** Who asked for help. At least one field is set. */
+export const requesterSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email('must be an email address').max(320).optional(),
+    name: shortText(200).optional(),
+    staffId: shortText(100).optional(),
+    personId: shortText(200).optional(),
+  })
+  .strict()
+  .refine((r) => r.email !== undefined || r.name !== undefined || r.staffId !== undefined || r.personId !== undefined, 'must name the requester');
+/** The person a ticket is for. Emails are stored in lower case. */
+export type Requester = z.infer<typeof requesterSchema>;
+
+const lostDeviceDetails = z
+  .object({
+    /** The person still has another registered method (e.g. a desk phone or a FIDO2 key). */
+    otherMethodAvailable: z.boolean(),
+    /** The person can work without MFA for now. */
+    canWork: z.boolean(),
+    /** What the agent has to do, e.g. `revoke_sessions`, `remove_authenticator`. */
+    actionsNeeded: z.array(shortText(200)).max(20),
+  })
+  .strict();
+
+const changeMethodDetails = z
+  .object({
+    /** The number the person wants to use, in E.164. */
+    newNumberE164: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be a phone number in E.164 form, e.g. +447700900123').optional(),
+    /** Proof that the person holds the new number (a code sent to it after identity was proven). */
+    newNumberProof: verificationEvidenceSchema.optional(),
+    /** Method being replaced or added, free text such as `sms` or `authenticator`. */
+    fromMethod: shortText(100).optional(),
+    toMethod: shortText(100).optional(),
+  })
+  .strict();
+
+const newDeviceDetails = z
+  .object({
+    /** The old phone can still approve sign-ins. */
+    oldDeviceAvailable: z.boolean(),
+    platform: z.enum(['ios', 'android', 'other']).optional(),
+    /** What the agent has to do, if anything. */
+    actionsNeeded: z.array(shortText(200)).max(20).default([]),
+  })
+  .strict();
+
+const suspiciousPromptDetails = z
+  .object({
+    promptCount: z.number().int().min(0).max(10_000).optional(),
+    firstSeenAt: isoTimestamp.optional(),
+    /** The person approved at least one prompt they did not start. */
+    anyApproved: z.boolean(),
+    /** The person has already reset their password. */
+    passwordReset: z.boolean(),
+  })
+  .strict();
+
+const exceptionRequestDetails = z
+  .object({
+    reasonCategory: shortText(100),
+    justification: longText(MAX_TEXT_LENGTH),
+    /** How long the exception is wanted for, e.g. `30 days`. */
+    duration: shortText(100),
+    lineManagerEmail: z.string().trim().toLowerCase().email('must be an email address').max(320),
+    /** Exceptions are granted by the local administrator, never by the bot. */
+    needsLocalAdminApproval: z.literal(true),
+  })
+  .strict();
+
+const otherDetails = z
+  .object({
+    /** The person asks for something to be done (rather than asking a question). */
+    actionRequested: z.boolean(),
+    topic: shortText(200).optional(),
+  })
+  .strict();
+
+/** The kind of ticket together with its structured details; `type` selects the details' shape. */
+export const ticketSubjectSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('lost_device'), details: lostDeviceDetails }),
+  z.object({ type: z.literal('change_method'), details: changeMethodDetails }),
+  z.object({ type: z.literal('new_device'), details: newDeviceDetails }),
+  z.object({ type: z.literal('suspicious_prompt'), details: suspiciousPromptDetails }),
+  z.object({ type: z.literal('exception_request'), details: exceptionRequestDetails }),
+  z.object({ type: z.literal('other'), details: otherDetails }),
+]);
+/** A ticket's type and details, narrowed together: `if (s.type === 'lost_device') s.details.canWork`. */
+export type TicketSubject = z.infer<typeof ticketSubjectSchema>;
+/** Details as callers may write them (defaults not yet applied). */
+export type TicketSubjectInput = z.input<typeof ticketSubjectSchema>;
+/** Details of one ticket type. */
+export type TicketDetails<K extends TicketType> = Extract<TicketSubject, { type: K }>['details'];
+
+/** Who said something in the conversation. */
+export const TRANSCRIPT_SPEAKERS = ['user', 'bot', 'agent'] as const;
+/** One turn of the conversation. Text is stored redacted (see {@link redactTranscriptText}). */
+export const transcriptTurnSchema = z.object({
+  from: z.enum(TRANSCRIPT_SPEAKERS),
+  text: z.string().max(MAX_TEXT_LENGTH),
+  at: isoTimestamp,
+});
+/** One turn of the conversation as stored on a ticket. */
+export type TranscriptTurn = z.infer<typeof transcriptTurnSchema>;
+
+/** What happened to a ticket. */
+export type TicketAction = 'created' | 'claimed' | 'note_added' | 'resolved' | 'cancelled';
+
+/** One append-only history entry. */
+export type TicketHistoryEntry = {
+  readonly at: string;
+  /** `bot`, `requester` or an agent name. */
+  readonly by: string;
+  readonly action: TicketAction;
+  readonly note?: string;
+};
+
+/** A note an agent added. Notes with `visibleToUser` are shown to the requester. */
+export type TicketNote = {
+  readonly at: string;
+  readonly agent: string;
+  readonly text: string;
+  readonly visibleToUser: boolean;
+};
+
+/** Fields shared by every ticket, whatever its type. */
+type TicketCommon = {
+  /** `MFA-` and six digits. */
+  readonly id: string;
+  readonly priority: TicketPriority;
+  readonly status: TicketStatus;
+  readonly requester: Requester;
+  readonly channel: TicketChannel;
+  readonly verification: VerificationEvidence;
+  /** The directory flagged the account as compromised when the ticket was opened. */
+  readonly accountCompromised: boolean;
+  readonly summary: string;
+  readonly transcript: readonly TranscriptTurn[];
+  readonly history: readonly TicketHistoryEntry[];
+  readonly notes: readonly TicketNote[];
+  /** Agent holding the ticket, once claimed. */
+  readonly assignee?: string;
+  readonly resolution?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Opaque Bot Framework conversation reference, kept for proactive messages. Never sent to agents. */
+  readonly conversationRef?: Record<string, unknown>;
+  /** Id of the activity that opened the ticket (the idempotency key with the channel). */
+  readonly sourceActivityId?: string;
+};
+
+/** A helpdesk ticket as stored. */
+export type Ticket = TicketCommon & TicketSubject;
+
+const commonInputSchema = z.object({
+  requester: requesterSchema,
+  channel: z.enum(TICKET_CHANNELS),
+  verification: verificationEvidenceSchema,
+  summary: longText(MAX_TEXT_LENGTH),
+  /** Conversation turns; only the last {@link MAX_TRANSCRIPT_TURNS} are kept. */
+  transcript: z.array(transcriptTurnSchema).max(1000).default([]),
+  accountCompromised: z.boolean().default(false),
+  conversationRef: z.record(z.unknown()).optional(),
+  sourceActivityId: z.string().min(1).max(1024).optional(),
+});
+
+/** Schema of {@link CreateTicketInput}. */
+export const createTicketInputSchema = ticketSubjectSchema.and(commonInputSchema);
+
+/**
+ * What a dialog passes to `TicketService.createTicket`. The service assigns the id, priority,
+ * status, timestamps and history, and redacts the transcript and summary.
+ */
+export type CreateTicketInput = TicketSubjectInput & z.input<typeof commonInputSchema>;
+
+/**
+ * A ticket as the requester may see it: no internal notes, history, transcript, evidence or
+ * conversation reference.
+ */
+export type RequesterTicketView = {
+  readonly id: string;
+  readonly type: TicketType;
+  readonly status: TicketStatus;
+  readonly summary: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly resolution?: string;
+  /** Only the notes marked visible to the user, without the agent's name. */
+  readonly notes: readonly { readonly at: string; readonly text: string }[];
+};
+
+/** A ticket as agents see it over the API: everything except the conversation reference. */
+export type AgentTicketView = Omit<Ticket, 'conversationRef'>;
+
+/** Formats a ticket number as an id. */
+export function formatTicketId(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 1 || n > 999_999) throw new RangeError(`Ticket number ${n} is outside 1..999999`);
+  return `MFA-${String(n).padStart(6, '0')}`;
+}
+
+/** Whether a string is a well-formed ticket id. */
+export function isTicketId(value: unknown): value is string {
+  return typeof value === 'string' && TICKET_ID_PATTERN.test(value);
+}
