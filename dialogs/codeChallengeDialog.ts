@@ -205,7 +205,7 @@ export class CodeChallengeDialog extends ComponentDialog {
       const picked = (step.result as FoundChoice).value;
       if (picked === PERSON_CHOICE) return this.fail(step, o.failure ?? 'send_failed', `OK. ${NO_PERSON_TEXT}`);
       const index = o.offers.findIndex((offer) => offer.title === picked);
-      return this.send(step, index < 0 ? 0 : index);
+      return index < 0 ? step.replaceDialog(LOOP, o) : this.send(step, index);
     }
     const reply = parseCodeReply(typeof step.result === 'string' ? step.result : '');
     if (reply.kind === 'resend') return this.send(step, o.current ?? 0);
@@ -232,7 +232,8 @@ export class CodeChallengeDialog extends ComponentDialog {
   /** Refuses a typed phone number at the code prompt and asks for the code again. */
   private async codeValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
     if (looksLikePhoneNumber(prompt.recognized.value)) {
-      await prompt.context.sendActivity(refusalWith(prompt.options));
+      const ask = prompt.context.activity.channelId === 'voice' ? 'Please key in the 6-digit code I sent you.' : 'Please type the 6-digit code I sent you.';
+      await prompt.context.sendActivity(refusalWith(prompt.options, ask));
       return false;
     }
     return prompt.recognized.succeeded;
@@ -409,11 +410,11 @@ export function conversationIdOf(step: { context: { activity: Partial<Activity> 
   return step.context.activity.conversation?.id ?? '';
 }
 
-/** The prompt again, led by the refusal of a typed number. */
-function refusalWith(options: PromptOptions): Partial<Activity> {
+/** The prompt again (with `question` for its text when given), led by the refusal of a typed number. */
+function refusalWith(options: PromptOptions, question?: string): Partial<Activity> {
   const prompt = options.prompt;
   const base: Partial<Activity> = typeof prompt === 'string' ? say(prompt, undefined, InputHints.ExpectingInput) : { ...(prompt ?? {}) };
-  const text = `${TYPED_NUMBER_REFUSAL} ${base.text ?? ''}`.trim();
+  const text = `${TYPED_NUMBER_REFUSAL} ${question ?? base.text ?? ''}`.trim();
   return { ...base, type: 'message', text, speak: speakMasked(text) };
 }
 

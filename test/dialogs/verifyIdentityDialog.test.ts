@@ -224,11 +224,33 @@ const scripts: Script[] = [
       ['send it to 07700 900999', all(REFUSAL, choices(...ALICE_CHOICES))],
       ['+44 7700 900999', all(REFUSAL, choices(...ALICE_CHOICES))],
       ['Text to mobile ending 101', /^I've sent a 6-digit code by text to your mobile ending 101\./],
-      ['no, text 07700900999 instead', all(/^I can only send codes to a number already on your record, .* I've sent a 6-digit code by text/, choices('Send a new code', 'Call me instead'))],
+      [
+        'no, text 07700900999 instead',
+        all("I can only send codes to a number already on your record, so I can't use a number typed here. Please type the 6-digit code I sent you.", choices('Send a new code', 'Call me instead')),
+      ],
+      ['help', [/^Answer the question above to carry on\./, /^I've sent a 6-digit code by text to your mobile ending 101\./]],
       [code(ALICE_MOBILE), CONFIRMED('Alice Smith')],
     ],
     result: expectVerified({ destinationMasked: '***101' }),
     after: (w) => expect(w.outbox.list().map((m) => m.to)).toEqual([ALICE_MOBILE]),
+  },
+  {
+    name: 'a person locked out by wrong codes elsewhere gets no code and is told until when',
+    before: async (w) => {
+      const bob = await w.directory.findByEmail(BOB.email);
+      if (!bob) throw new Error('Bob is missing from the sample directory');
+      for (const conversationId of ['earlier-1', 'earlier-2']) {
+        await w.service.sendCode({ purpose: 'identity', person: bob, conversationId, channel: 'sms', method: 'mobile' });
+        for (let i = 0; i < 5; i++) await w.service.checkCode({ personId: bob.id, purpose: 'identity', conversationId, code: wrongCode(latestCode(w, BOB_MOBILE)) });
+      }
+      w.outbox.clear();
+    },
+    steps: [
+      ['verify me', [INTRO, ASK_EMAIL]],
+      ['bob.jones@example.nhs.net', /^There have been too many wrong codes on your account, so for your security self-service is paused until 09:00 tomorrow\. You can talk to a person at the helpdesk now\.$/],
+    ],
+    result: expectNotVerified('locked_out', { personId: BOB.id }),
+    after: (w) => expect(w.outbox.list()).toHaveLength(0),
   },
   {
     name: 'a send failure gives the provider message and offers the other ways or a person, sending nothing on its own',
