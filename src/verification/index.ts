@@ -9,6 +9,7 @@ import { LookupLimiter } from './lookupLimiter';
 import { resolveVerificationSecret } from './secret';
 import { TwilioCodeSender } from './twilioCodeSender';
 import { VerificationService } from './verificationService';
+import { VerificationSessions } from './sessions';
 import { VoiceRepeatTokens } from './voiceRepeat';
 
 export * from './types';
@@ -22,6 +23,7 @@ export { VoiceRepeatTokens, type RepeatTokenContent } from './voiceRepeat';
 export { smsText, voiceScript, codeCallTwiml, endCallTwiml, spokenDigits, DEFAULT_SERVICE_NAME, DEFAULT_VOICE } from './codeText';
 export { resolveVerificationSecret, DEV_SECRET_FILE } from './secret';
 export { normaliseUkMobile } from './phoneNumbers';
+export { VerificationSessions, SESSION_COLLECTION, SESSION_VALIDITY_MS, type VerifiedIdentity, type VerificationSessionsOptions } from './sessions';
 
 /** Inputs of {@link createVerification}. */
 export interface VerificationSetup {
@@ -42,6 +44,8 @@ export interface VerificationSetup {
 export interface Verification {
   readonly service: VerificationService;
   readonly lookups: LookupLimiter;
+  /** Identity proofs reused within a conversation for 15 minutes. */
+  readonly sessions: VerificationSessions;
   readonly audit: AuditLog;
   readonly sender: CodeSender;
   /** Set when codes go to the in-memory dev outbox instead of Twilio. */
@@ -92,5 +96,6 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
     limits: { maxSendsPerHour: config.verification.maxSendsPerHour },
   });
   const lookups = new LookupLimiter({ store, clock, audit });
-  return { service, lookups, audit, sender, outbox, repeatTokens };
+  const sessions = new VerificationSessions({ store, clock });
+  return { service, lookups, sessions, audit, sender, outbox, repeatTokens };
 }

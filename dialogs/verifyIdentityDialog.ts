@@ -1,0 +1,371 @@
+import { ActivityTypes, InputHints } from 'botbuilder';
+import {
+  DialogTurnStatus,
+  TextPrompt,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type PromptValidatorContext,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Clock } from '../src/clock';
+import { PHONE_METHODS, phoneFor, type Directory, type Person, type PhoneMethod } from '../src/directory/directory';
+import { redactPhone } from '../src/logger';
+import type { LookupLimiter } from '../src/verification/lookupLimiter';
+import { verificationMessage } from '../src/verification/messages';
+import { normaliseUkMobile } from '../src/verification/phoneNumbers';
+import type { VerificationSessions, VerifiedIdentity } from '../src/verification/sessions';
+import type { Channel } from '../src/verification/types';
+import type { VerificationService } from '../src/verification/verificationService';
+import {
+  CODE_CHALLENGE_DIALOG,
+  CodeChallengeDialog,
+  TYPED_NUMBER_REFUSAL,
+  conversationIdOf,
+  findBy,
+  looksLikePhoneNumber,
+  sayMasked,
+  type ChallengeFailureReason,
+  type ChallengeOutcome,
+  type CodeChallengeOptions,
+  type CodeOffer,
+  type PersonKey,
+} from './codeChallengeDialog';
+import { HelpdeskDialog } from './helpdeskDialog';
+import { detectInterruption, normalise } from './interruptions';
+import { textOptions } from './prompts';
+import { say } from './reply';
+
+/** Id of the identity check conversation. */
+export const VERIFY_IDENTITY_DIALOG = 'verifyIdentityDialog';
+const STEPS = 'verifyIdentityDialog.steps';
+const WHO = 'verifyIdentityDialog.who';
+const WHO_PROMPT = 'verifyIdentityDialog.whoPrompt';
+
+/** Unknown emails or staff ids accepted before a person is offered instead. */
+export const MAX_UNKNOWN_LOOKUPS = 3;
+
+export type { VerifiedIdentity } from '../src/verification/sessions';
+
+/** Services the identity check needs. */
+export interface VerifyIdentityDeps {
+  readonly directory: Directory;
+  readonly verification: VerificationService;
+  readonly lookups: LookupLimiter;
+  readonly sessions: VerificationSessions;
+  readonly clock: Clock;
+}
+
+/** Begin options of {@link VerifyIdentityDialog}. */
+export interface VerifyIdentityOptions {
+  /** Why the check is needed, shown in the intro, e.g. "before I change your phone number". */
+  readonly purpose?: string;
+  /** Run on its own ("verify me"): ends with a confirmation of what the proof allows. */
+  readonly standalone?: boolean;
+}
+
+/** Why identity was not proven. */
+export type NotVerifiedReason =
+  /** The person has no phone number registered for MFA. */
+  | 'no_phone_method'
+  /** The account is believed compromised; no self-service. */
+  | 'compromised'
+  /** A guest account, managed by its home organisation. */
+  | 'guest'
+  /** The person found earlier is no longer in the directory. */
+  | 'unknown_person'
+  /** Too many different or unknown emails and staff ids in this conversation. */
+  | 'lookup_limit'
+  /** Too many wrong codes on the account in 24 hours. */
+  | 'locked_out'
+  /** Five wrong codes: the code was cancelled. */
+  | 'too_many_attempts'
+  /** The person's or the number's send allowance is spent for now. */
+  | 'send_limit'
+  /** The service-wide hourly send budget is spent. */
+  | 'budget'
+  /** No code could be delivered by any offered way. */
+  | 'send_failed'
+  /** The user cancelled. */
+  | 'cancelled'
+  /** The user asked for a person. */
+  | 'person_requested';
+
+/** An identity check that did not succeed. The user has been told `message` already. */
+export interface NotVerified {
+  readonly verified: false;
+  readonly reason: NotVerifiedReason;
+  readonly personId?: string;
+  readonly email?: string;
+  readonly message: string;
+}
+
+/** How {@link VerifyIdentityDialog} ended, for the ticket layer to record as evidence. */
+export type VerifyIdentityResult = VerifiedIdentity | NotVerified;
+
+/** Matches requests to be verified on their own: "verify me", "check it's me", "prove who I am". */
+export const VERIFY_INTENT =
+  /\b(verify|check|prove|confirm|authenticate|identify)\s+(that\s+)?(it'?s|it is)\s+(really\s+)?me\b|\b(verify|prove|confirm|check|authenticate|identify)\s+(me|my identity|who i am|myself)\b|^(verify|verification|identity check|id check)$/;
+
+/** Whether the text asks to be verified (see {@link VERIFY_INTENT}). */
+export function isVerifyRequest(text: string | undefined): boolean {
+  return VERIFY_INTENT.test(normalise(text));
+}
+
+/** Type guard for results of {@link VerifyIdentityDialog}. */
+export function isVerifyIdentityResult(value: unknown): value is VerifyIdentityResult {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as { verified?: unknown; personId?: unknown; reason?: unknown };
+  return (v.verified === true && typeof v.personId === 'string') || (v.verified === false && typeof v.reason === 'string');
+}
+
+const PLACE: Readonly<Record<PhoneMethod, string>> = { mobile: 'mobile', alternateMobile: 'other mobile', officePhone: 'office phone' };
+
+/**
+ * The ways of sending a code to the person's registered numbers, masked: a text to each
+ * mobile number and a call to every number. Nothing else is ever offered.
+ */
+export function offersFor(person: Person): CodeOffer[] {
+  const offers: CodeOffer[] = [];
+  for (const method of PHONE_METHODS) {
+    const number = phoneFor(person, method);
+    if (!number) continue;
+    const masked = redactPhone(number);
+    const place = `${PLACE[method]} ending ${masked.slice(3)}`;
+    const channels: Channel[] = normaliseUkMobile(number) ? ['sms', 'voice'] : ['voice'];
+    for (const channel of channels) offers.push({ channel, method, masked, place, title: `${channel === 'sms' ? 'Text' : 'Call'} to ${place}` });
+  }
+  return offers;
+}
+
+/** An email address found in the text, or a staff id (letters, digits, dashes, with at least one digit). */
+export function parseIdentifier(text: string | undefined): PersonKey | undefined {
+  const raw = (text ?? '').trim();
+  const email = raw.match(/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]+/);
+  if (email) return { by: 'email', value: email[0].replace(/\.+$/, '').toLowerCase() };
+  const staff = /^(?=[A-Za-z-]*\d)[A-Za-z0-9-]{1,32}$/;
+  const keyed = raw.replace(/[#*]+$/, '');
+  if (/^[\d\s]+$/.test(keyed) && staff.test(keyed.replace(/\s+/g, ''))) return { by: 'staffId', value: keyed.replace(/\s+/g, '') };
+  const tokens = keyed.split(/\s+/).map((t) => t.replace(/[.,!?]+$/, '')).filter((t) => staff.test(t));
+  return tokens.length === 1 ? { by: 'staffId', value: tokens[0] } : undefined;
+}
+
+interface WhoOptions {
+  readonly tries?: number;
+  readonly question?: string;
+}
+
+/** The person found and how, returned by the lookup loop within the same turn (never stored). */
+interface Found {
+  readonly found: true;
+  readonly who: PersonKey;
+  readonly person: Person;
+}
+
+interface VerifyValues {
+  standalone?: boolean;
+  personId?: string;
+  email?: string;
+  displayName?: string;
+  staffId?: string;
+}
+
+function valuesOf(step: WaterfallStepContext): VerifyValues {
+  return step.values as VerifyValues;
+}
+
+const PERSON_INSTEAD = 'A person at the helpdesk will verify you instead.';
+
+/**
+ * Proves who the user is with a one-time code sent to a number the directory already holds.
+ * In Teams the person is found from their Entra object id; elsewhere from their NHSmail
+ * address or staff id (keyed in on the phone line), within the conversation's lookup limit.
+ * Only the person's registered phone methods are offered, masked; a number typed in the
+ * conversation is refused. A success is remembered for the conversation for 15 minutes and
+ * reused without a new code. Ends with a {@link VerifyIdentityResult}.
+ */
+export class VerifyIdentityDialog extends HelpdeskDialog {
+  constructor(private readonly deps: VerifyIdentityDeps) {
+    super(VERIFY_IDENTITY_DIALOG);
+    this.addDialog(new TextPrompt(WHO_PROMPT, this.identifierValidator.bind(this)));
+    this.addDialog(new CodeChallengeDialog(deps));
+    this.addDialog(new WaterfallDialog(STEPS, [this.startStep.bind(this), this.personStep.bind(this), this.finishStep.bind(this)]));
+    this.addDialog(new WaterfallDialog(WHO, [this.askWhoStep.bind(this), this.lookupStep.bind(this)]));
+    this.initialDialogId = STEPS;
+  }
+
+  /** Turns a "cancel" into a `cancelled` result, so the caller learns why the check ended. */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const activity = innerDc.context.activity;
+    const cancelling = activity.type === ActivityTypes.Message && detectInterruption(activity.text) === 'cancel';
+    const known = knownPerson(innerDc);
+    const result = await super.onContinueDialog(innerDc);
+    if (cancelling && result.status === DialogTurnStatus.cancelled) {
+      return { status: DialogTurnStatus.complete, result: notVerified('cancelled', "You've stopped the identity check.", known) };
+    }
+    return result;
+  }
+
+  /** Ends unverified with `person_requested`; the caller hands over to a person. */
+  protected override async onTalkToPerson(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const known = knownPerson(innerDc);
+    await innerDc.cancelAllDialogs();
+    const message = `OK, I've stopped the identity check. ${PERSON_INSTEAD}`;
+    await innerDc.context.sendActivity(say(message));
+    return { status: DialogTurnStatus.complete, result: notVerified('person_requested', message, known) };
+  }
+
+  private async startStep(step: WaterfallStepContext<VerifyIdentityOptions>): Promise<DialogTurnResult> {
+    const options = step.options ?? {};
+    valuesOf(step).standalone = options.standalone === true;
+    const activity = step.context.activity;
+    const recalled = await this.deps.sessions.recall(conversationIdOf(step), activity.from?.id);
+    if (recalled) {
+      await step.context.sendActivity(say("You're already verified in this conversation, so I don't need to send you another code."));
+      return step.endDialog(recalled);
+    }
+    await step.context.sendActivity(
+      say(`I need to check it's you${options.purpose ? ` ${options.purpose}` : ''}. I'll send a code to a phone number that's already on your record.`),
+    );
+    const objectId = activity.channelId === 'msteams' ? activity.from?.aadObjectId : undefined;
+    if (objectId) {
+      const who: PersonKey = { by: 'objectId', value: objectId };
+      const allowed = await this.deps.lookups.check(conversationIdOf(step), objectId);
+      if (!allowed.ok) return this.fail(step, 'lookup_limit', verificationMessage(allowed, { now: this.deps.clock.now() }));
+      const person = await findBy(this.deps.directory, who);
+      if (person) return step.next({ found: true, who, person } satisfies Found);
+      return step.beginDialog(WHO, { question: "I couldn't match your Teams account to our directory. What's your NHSmail email address? You can type your staff ID instead." } satisfies WhoOptions);
+    }
+    return step.beginDialog(WHO, {} satisfies WhoOptions);
+  }
+
+  private async personStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const found = step.result as Found | NotVerified | undefined;
+    if (!found || !('found' in found)) return step.endDialog(found);
+    const { person, who } = found;
+    const v = valuesOf(step);
+    v.personId = person.id;
+    v.email = person.email;
+    v.displayName = person.displayName;
+    v.staffId = person.staffId;
+    if (person.guest) {
+      return this.fail(
+        step,
+        'guest',
+        `Guest accounts are managed by their home organisation, so I can't verify you with a code here. ${PERSON_INSTEAD} You can also contact your own organisation's IT helpdesk.`,
+      );
+    }
+    if (person.compromised) {
+      return this.fail(step, 'compromised', verificationMessage({ ok: false, reason: 'not_eligible', detail: 'compromised' }, { now: this.deps.clock.now() }));
+    }
+    const offers = offersFor(person);
+    if (offers.length === 0) {
+      return this.fail(step, 'no_phone_method', `You don't have a mobile or phone number registered for MFA, so I can't send you a code. ${PERSON_INSTEAD}`);
+    }
+    const lockedUntil = await this.deps.verification.lockedOutUntil(person.id);
+    if (lockedUntil !== undefined) {
+      return this.fail(step, 'locked_out', verificationMessage({ ok: false, reason: 'locked_out', retryAt: lockedUntil }, { now: this.deps.clock.now() }));
+    }
+    const challenge: CodeChallengeOptions = { purpose: 'identity', who, personId: person.id, offers, question: 'How should I send your code?' };
+    return step.beginDialog(CODE_CHALLENGE_DIALOG, challenge);
+  }
+
+  private async finishStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const outcome = step.result as ChallengeOutcome;
+    const v = valuesOf(step);
+    if (!outcome.passed) return step.endDialog(notVerified(fromChallenge(outcome.reason), outcome.message, v));
+    const identity: VerifiedIdentity = {
+      verified: true,
+      personId: v.personId ?? '',
+      email: v.email ?? '',
+      displayName: v.displayName ?? '',
+      staffId: v.staffId ?? '',
+      method: outcome.channel,
+      destinationMasked: outcome.destinationMasked,
+      at: new Date(outcome.at).toISOString(),
+    };
+    await this.deps.sessions.remember(conversationIdOf(step), identity, step.context.activity.from?.id);
+    const thanks = `Thanks, ${identity.displayName}, that's the right code: you've confirmed it's you.`;
+    const more = v.standalone ? " You'll stay verified in this conversation for 15 minutes, so I won't need another code if you ask me to change something." : '';
+    await step.context.sendActivity(say(`${thanks}${more}`));
+    return step.endDialog(identity);
+  }
+
+  private async askWhoStep(step: WaterfallStepContext<WhoOptions>): Promise<DialogTurnResult> {
+    return step.prompt(WHO_PROMPT, textOptions(step.options?.question ?? whoQuestion(step.context.activity.channelId)));
+  }
+
+  /** Refuses a typed phone number and anything that is neither an email address nor a staff id. */
+  private async identifierValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
+    const text = prompt.recognized.value;
+    const question = whoQuestion(prompt.context.activity.channelId);
+    if (looksLikePhoneNumber(text)) {
+      await prompt.context.sendActivity(say(`${TYPED_NUMBER_REFUSAL} ${question}`, undefined, InputHints.ExpectingInput));
+      return false;
+    }
+    if (!parseIdentifier(text)) {
+      await prompt.context.sendActivity(say(`That doesn't look like an email address or a staff ID. ${question}`, undefined, InputHints.ExpectingInput));
+      return false;
+    }
+    return true;
+  }
+
+  private async lookupStep(step: WaterfallStepContext<WhoOptions>): Promise<DialogTurnResult> {
+    const who = parseIdentifier(typeof step.result === 'string' ? step.result : undefined);
+    if (!who) return step.replaceDialog(WHO, step.options);
+    const allowed = await this.deps.lookups.check(conversationIdOf(step), who.value);
+    if (!allowed.ok) return this.fail(step, 'lookup_limit', verificationMessage(allowed, { now: this.deps.clock.now() }));
+    const person = await findBy(this.deps.directory, who);
+    if (person) return step.endDialog({ found: true, who, person } satisfies Found);
+    const tries = (step.options?.tries ?? 0) + 1;
+    if (tries >= MAX_UNKNOWN_LOOKUPS) {
+      return this.fail(step, 'lookup_limit', `I still couldn't find that account, and I can only look up a few accounts in one conversation. ${PERSON_INSTEAD}`);
+    }
+    const what = who.by === 'email' ? 'an account with that email address' : 'that staff ID';
+    const question = `I couldn't find ${what}. Please check it and try again: ${whoQuestion(step.context.activity.channelId)}`;
+    return step.replaceDialog(WHO, { tries, question } satisfies WhoOptions);
+  }
+
+  private async fail(step: WaterfallStepContext, reason: NotVerifiedReason, message: string): Promise<DialogTurnResult> {
+    await step.context.sendActivity(sayMasked(message));
+    return step.endDialog(notVerified(reason, message, valuesOf(step)));
+  }
+}
+
+function whoQuestion(channelId: string | undefined): string {
+  return channelId === 'voice'
+    ? 'Please key in your staff ID on your keypad, then press hash.'
+    : "What's your NHSmail email address? You can type your staff ID instead.";
+}
+
+function notVerified(reason: NotVerifiedReason, message: string, known: { personId?: string; email?: string }): NotVerified {
+  return {
+    verified: false,
+    reason,
+    message,
+    ...(known.personId ? { personId: known.personId } : {}),
+    ...(known.email ? { email: known.email } : {}),
+  };
+}
+
+function fromChallenge(reason: ChallengeFailureReason): NotVerifiedReason {
+  switch (reason) {
+    case 'identity_not_proven':
+    case 'invalid_number':
+      return 'send_failed';
+    default:
+      return reason;
+  }
+}
+
+/** The person found so far in this conversation, from the dialog values on the stack. */
+function knownPerson(innerDc: DialogContext): { personId?: string; email?: string } {
+  for (const instance of innerDc.stack) {
+    const values: unknown = instance.state?.values;
+    if (values && typeof values === 'object') {
+      const v = values as VerifyValues;
+      if (v.personId) return { personId: v.personId, email: v.email };
+    }
+  }
+  return {};
+}
