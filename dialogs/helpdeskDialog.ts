@@ -25,8 +25,16 @@ export abstract class HelpdeskDialog extends ComponentDialog {
       const asText = submissionAsText(activity.value);
       if (asText) activity.text = asText;
     }
-    const result = await this.interrupt(innerDc);
+    const result = this.delegatesInterruptions(innerDc) ? undefined : await this.interrupt(innerDc);
     return result ?? super.onContinueDialog(innerDc);
+  }
+
+  /**
+   * Whether the active child handles help, cancel and the rest itself (e.g. an identity
+   * check, which reports a cancel as its result); the parent then leaves them to it.
+   */
+  protected delegatesInterruptions(_innerDc: DialogContext): boolean {
+    return false;
   }
 
   /**

@@ -1,11 +1,11 @@
 import { ActionTypes, ActivityTypes, type Activity } from 'botbuilder';
-import { ComponentDialog, TextPrompt, WaterfallDialog, type Dialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { parseKnowledgeSubmit } from '../cards';
 import type { KnowledgeClassification } from '../src/knowledge/knowledgeNlu';
 import type { KnowledgeDialog, KnowledgeEntry } from '../src/knowledge/types';
 import { answerMessage, fallbackMessage, feedbackMessage, type EntryLookup } from './answerMessage';
 import { CHANGE_METHOD_DIALOG, ChangeMethodDialog, type ChangeMethodOptions } from './changeMethodDialog';
-import { ESCALATE_DIALOG, EscalateDialog } from './escalateDialog';
+import { ESCALATE_DIALOG, EscalateDialog, type EscalateDeps } from './escalateDialog';
 import { EXCEPTION_REQUEST_DIALOG, ExceptionRequestDialog } from './exceptionRequestDialog';
 import { detectInterruption, normalise } from './interruptions';
 import { LOST_DEVICE_DIALOG, LostDeviceDialog } from './lostDeviceDialog';
@@ -14,6 +14,8 @@ import { NEW_DEVICE_DIALOG, NewDeviceDialog } from './newDeviceDialog';
 import { isTopicOutcome, type HandoffType, type TopicOutcome } from './outcome';
 import { say } from './reply';
 import { SUSPICIOUS_PROMPT_DIALOG, SuspiciousPromptDialog } from './suspiciousPromptDialog';
+import { TICKET_STATUS_DIALOG, TicketStatusDialog, ticketRequest } from './ticketStatusDialog';
+import { isVerifyIdentityResult, isVerifyRequest, VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog, type VerifyIdentityOptions } from './verifyIdentityDialog';
 
 /** Id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';
@@ -39,7 +41,7 @@ const TOPIC_DIALOGS: Readonly<Record<Exclude<TopicId, 'person'>, string>> = {
  * Knowledge entries whose guided conversation starts straight away: the person is reporting a
  * problem the bot can work through. Other entries are answered, with a button for the flow.
  */
-const DIRECT_DIALOGS: ReadonlySet<KnowledgeDialog> = new Set(['lost_device', 'new_device', 'suspicious_prompt', 'exception_request', 'person']);
+const DIRECT_DIALOGS: ReadonlySet<KnowledgeDialog> = new Set(['lost_device', 'new_device', 'suspicious_prompt', 'exception_request', 'person', 'verify_identity']);
 
 /** Begin options for a topic started from a knowledge entry. */
 const ENTRY_OPTIONS: Readonly<Record<string, ChangeMethodOptions>> = {
@@ -59,8 +61,8 @@ export interface Understanding {
 /** What the main dialog is built from. */
 export interface MainDialogDeps {
   readonly understanding: Understanding;
-  /** Replaces the hand-over dialog (e.g. with one that opens tickets). */
-  readonly escalate?: Dialog;
+  /** The services behind identity checks and tickets. */
+  readonly services: EscalateDeps;
 }
 
 /** Options of the main waterfall when it is restarted to act on a topic's outcome. */
@@ -94,7 +96,9 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new NewDeviceDialog(this.lookup));
     this.addDialog(new SuspiciousPromptDialog());
     this.addDialog(new ExceptionRequestDialog());
-    this.addDialog(deps.escalate ?? new EscalateDialog());
+    this.addDialog(new EscalateDialog(deps.services));
+    this.addDialog(new VerifyIdentityDialog(deps.services));
+    this.addDialog(new TicketStatusDialog(deps.services));
     this.addDialog(new TextPrompt(FEEDBACK_PROMPT, async () => true));
     this.addDialog(
       new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterRouteStep.bind(this), this.feedbackStep.bind(this)]),
@@ -117,6 +121,9 @@ export class MainDialog extends ComponentDialog {
     const topic = topicFromChoice(activity.text);
     if (topic === TOPIC.person || detectInterruption(activity.text) === 'person') return step.beginDialog(ESCALATE_DIALOG, personHandoff());
     if (topic) return step.beginDialog(TOPIC_DIALOGS[topic]);
+    if (isVerifyRequest(activity.text)) return step.beginDialog(VERIFY_IDENTITY_DIALOG, { standalone: true } satisfies VerifyIdentityOptions);
+    const aboutTickets = ticketRequest(activity.text);
+    if (aboutTickets) return step.beginDialog(TICKET_STATUS_DIALOG, aboutTickets);
 
     const text = normalise(activity.text);
     if (!text) {
@@ -203,6 +210,8 @@ export class MainDialog extends ComponentDialog {
         return step.beginDialog(EXCEPTION_REQUEST_DIALOG);
       case 'change_method':
         return step.beginDialog(CHANGE_METHOD_DIALOG, entry ? ENTRY_OPTIONS[entry.id] : undefined);
+      case 'verify_identity':
+        return step.beginDialog(VERIFY_IDENTITY_DIALOG, { standalone: true } satisfies VerifyIdentityOptions);
       default:
         if (entry) return this.answer(step, entry);
         await step.context.sendActivity(menuMessage(FALLBACK_TEXT));
@@ -215,6 +224,10 @@ export class MainDialog extends ComponentDialog {
     const answered = (step.values as FeedbackValues).answeredEntryId;
     if (answered !== undefined) return step.next(step.result);
     const result: unknown = step.result;
+    // A standalone identity check that ended with "talk to a person" or the lookup limit hands over.
+    if (isVerifyIdentityResult(result) && !result.verified && (result.reason === 'person_requested' || result.reason === 'lookup_limit')) {
+      return step.replaceDialog(MAIN_WATERFALL, { pending: personHandoff(), hops: MAX_HOPS } satisfies RouteOptions);
+    }
     if (!isTopicOutcome(result) || result.kind === 'done') return step.endDialog();
     const hops = (step.options?.hops ?? 0) + 1;
     if (result.kind === 'redirect' && (hops > MAX_HOPS || result.topic === TOPIC.person)) {

@@ -62,6 +62,8 @@ export interface VerifyIdentityOptions {
   readonly purpose?: string;
   /** Run on its own ("verify me"): ends with a confirmation of what the proof allows. */
   readonly standalone?: boolean;
+  /** Numbers not to use, e.g. the mobile on a phone that was lost. */
+  readonly excludeMethods?: readonly PhoneMethod[];
 }
 
 /** Why identity was not proven. */
@@ -239,7 +241,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     return step.beginDialog(WHO, {} satisfies WhoOptions);
   }
 
-  private async personStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async personStep(step: WaterfallStepContext<VerifyIdentityOptions>): Promise<DialogTurnResult> {
     const found = step.result as Found | NotVerified | undefined;
     if (!found || !('found' in found)) return step.endDialog(found);
     const { person, who } = found;
@@ -258,9 +260,12 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     if (person.compromised) {
       return this.fail(step, 'compromised', verificationMessage({ ok: false, reason: 'not_eligible', detail: 'compromised' }, { now: this.deps.clock.now() }));
     }
-    const offers = offersFor(person);
+    const excluded = step.options?.excludeMethods ?? [];
+    const all = offersFor(person);
+    const offers = all.filter((o) => o.method === undefined || !excluded.includes(o.method));
     if (offers.length === 0) {
-      return this.fail(step, 'no_phone_method', `You don't have a mobile or phone number registered for MFA, so I can't send you a code. ${PERSON_INSTEAD}`);
+      const why = all.length > 0 ? "You don't have another number registered for MFA that I can use" : "You don't have a mobile or phone number registered for MFA";
+      return this.fail(step, 'no_phone_method', `${why}, so I can't send you a code. ${PERSON_INSTEAD}`);
     }
     const lockedUntil = await this.deps.verification.lockedOutUntil(person.id);
     if (lockedUntil !== undefined) {

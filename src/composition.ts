@@ -24,6 +24,8 @@ import { SecurityWebhookNotifier } from './tickets/securityWebhook';
 import { TicketService } from './tickets/ticketService';
 import type { TicketNotifier } from './tickets/notifier';
 import { MainDialog } from '../dialogs/mainDialog';
+import { transcriptMiddleware } from './bot/transcriptMiddleware';
+import { TranscriptLog } from './tickets/transcriptLog';
 
 /** Parts a test may replace at the edges of the graph. */
 export interface CompositionOverrides {
@@ -94,7 +96,12 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const tickets = new TicketService({ store, logger, notifiers, now: () => new Date(clock.now()) });
   if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
 
-  const mainDialog = new MainDialog({ understanding: knowledge });
+  const transcripts = new TranscriptLog(store, clock);
+  adapter.use(transcriptMiddleware(transcripts, logger));
+  const mainDialog = new MainDialog({
+    understanding: knowledge,
+    services: { directory, verification: verification.service, lookups: verification.lookups, sessions: verification.sessions, clock, tickets, transcripts },
+  });
   const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id });
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
   const routes: RouteInstaller[] = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger })];

@@ -20,6 +20,7 @@ describe('terminal chat', () => {
     });
     const done = runChat({ url: `${t.baseUrl}/api/messages`, input, output, userId: 'cli-test' });
     input.write('6\n');
+    input.write('2\n');
     input.write('what is the meaning of life\n');
     input.write('/quit\n');
     input.end();
@@ -30,8 +31,9 @@ describe('terminal chat', () => {
     expect(transcript).toContain('[1] I lost my phone');
     expect(transcript).toContain('[6] Talk to a person');
     expect(transcript).toContain('you> what is the meaning of life\nbot> Sorry, I can only help with questions about multi-factor authentication');
-    // Button 6 submits the card's "Talk to a person" action.
-    expect(transcript).toMatch(/you> 6\nbot> A person needs to take this from here\..*0333 200 1133/);
+    // Button 6 submits the card's "Talk to a person" action; button 2 then declines the identity check.
+    expect(transcript).toMatch(/you> 6\nbot> I'll pass you to the helpdesk\.\nbot> Shall I check it's you first/);
+    expect(transcript).toMatch(/you> 2\nbot> I've opened ticket \*\*MFA-\d{6}\*\*/);
   });
 
   it('says clearly when the bot cannot be reached', async () => {

@@ -3,11 +3,16 @@ import type { Activity } from 'botbuilder';
 import { FALLBACK_TEXT, MainDialog, PERSON_OPTION } from '../../dialogs/mainDialog';
 import { MENU_OPTIONS } from '../../dialogs/menu';
 import { KnowledgeNlu } from '../../src/knowledge';
+import { helpdeskWorld, type HelpdeskWorld } from '../support/helpdeskServices';
 import { both, playTranscript, suggestionTitles, type Turn } from '../helpers/transcript';
 
 let nlu: KnowledgeNlu;
+let world: HelpdeskWorld;
 beforeAll(async () => {
   nlu = await KnowledgeNlu.create();
+});
+beforeEach(async () => {
+  world = await helpdeskWorld();
 });
 
 const hasMenu = (reply: Partial<Activity>) => {
@@ -40,16 +45,16 @@ const transcripts: [string, Turn[]][] = [
   ['gibberish gets "not sure", the 3 closest topics and a person', [['zxcv qwerty', both((r) => { expect(r.text).toMatch(/not sure|only help/); expect(suggestionTitles(r)).toHaveLength(4); }, offersPerson)]]],
   [
     '"I lost my phone" starts the lost-phone conversation, which hands over to a person',
-    [['I lost my phone', [/Sorry to hear that/, /another sign-in method/]], ['no', /stolen/], ['lost', [/local administrator/, /0333/, /still do your work/]], ['no', /take it from here/], ['yes', /A person needs to take this from here.*phone is lost/]],
+    [['I lost my phone', [/Sorry to hear that/, /another sign-in method/]], ['no', /stolen/], ['lost', [/local administrator/, /0333/, /still do your work/]], ['no', /take it from here/], ['yes', [/check it's you before the helpdesk removes the lost phone/, /NHSmail email address/]]],
   ],
   ['"someone keeps sending me approve requests" starts the suspicious-prompt conversation', [['someone keeps sending me approve requests', [/Don't approve/, /Did you approve any/]], ['cancel', /stopped/]]],
   ['a menu card submission starts its topic', [[submit({ verb: 'menu', topic: 'exception_request' }), [/A few things to know/, /Why do you need an exception/]]]],
   ['the menu title typed as text starts its topic', [['Change my MFA method', /What would you like to change/]]],
   ['a follow-up button answers that entry', [[submit({ verb: 'followup', entryId: 'fido2_tokens' }), [answerCard('fido2_tokens', /FIDO2/), feedback]]]],
   ['a "start guided flow" button starts the flow', [[submit({ verb: 'start_dialog', dialog: 'change_method', entryId: 'new_number' }), /What is your new mobile number/]]],
-  ['"I\'m stuck" on steps hands over', [[submit({ verb: 'steps', outcome: 'stuck', entryId: 'new_phone' }), /A person needs to take this from here.*moving MFA to a new phone/]]],
-  ['talk to a person at the top level', [['I want to talk to a person', /0333 200 1133.*helpdesk@nhs\.net/s]]],
-  ['the person button', [[submit({ verb: 'menu', topic: 'person' }), /0333 200 1133/]]],
+  ['"I\'m stuck" on steps hands over', [[submit({ verb: 'steps', outcome: 'stuck', entryId: 'new_phone' }), [/check it's you before the helpdesk changes anything/, /NHSmail email address/]]]],
+  ['talk to a person at the top level', [['I want to talk to a person', [/pass you to the helpdesk/, /check it's you first/]]]],
+  ['the person button', [[submit({ verb: 'menu', topic: 'person' }), [/pass you to the helpdesk/, /check it's you first/]]]],
   ['cancel with nothing running says so', [['cancel', /nothing to cancel/]]],
   ['an unknown card submission falls back to the menu', [[submit({ foo: 'bar' }), [(r) => { expect(r.text).toBe(FALLBACK_TEXT); hasMenu(r); }]]]],
   [
@@ -64,7 +69,7 @@ const transcripts: [string, Turn[]][] = [
 
 describe('MainDialog', () => {
   it.each(transcripts)('%s', async (_name, turns) => {
-    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu }));
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services }));
     await playTranscript(client, turns);
   });
 });

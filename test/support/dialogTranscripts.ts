@@ -1,4 +1,4 @@
-import { ConversationState, MemoryStorage, type Activity, type ChannelAccount } from 'botbuilder';
+import { ConversationState, MemoryStorage, type Activity, type ChannelAccount, type Middleware } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
 import { AuditLog } from '../../src/audit/auditLog';
@@ -125,9 +125,9 @@ export interface Session {
 }
 
 /** Starts a test client for `dialog`. */
-export function session(dialog: Dialog, channel = 'webchat', options?: unknown): Session {
+export function session(dialog: Dialog, channel = 'webchat', options?: unknown, middlewares?: Middleware[]): Session {
   const memory: Record<string, string> = {};
-  const client = new DialogTestClient(channel, dialog, options, undefined, new ConversationState(new MemoryStorage(memory)));
+  const client = new DialogTestClient(channel, dialog, options, middlewares, new ConversationState(new MemoryStorage(memory)));
   return { client, memory, replies: [] };
 }
 

@@ -1,0 +1,260 @@
+import type { Activity } from 'botbuilder';
+import { EscalateDialog, NOT_VERIFIED_INSTRUCTION, type EscalateOptions } from '../../dialogs/escalateDialog';
+import { transcriptMiddleware } from '../../src/bot/transcriptMiddleware';
+import { createLogger } from '../../src/logger';
+import type { Ticket } from '../../src/tickets';
+import { all, allCodes, choices, CONVERSATION_ID, latestCode, play, session, type Turn } from '../support/dialogTranscripts';
+import { helpdeskWorld, type HelpdeskWorld } from '../support/helpdeskServices';
+import { containsCode } from '../support/verificationFixtures';
+
+const ALICE = 'alice.smith@example.nhs.net';
+const INTRO = /^I need to check it's you/;
+const ASK_EMAIL = /What's your NHSmail email address\?/;
+
+interface Case {
+  readonly name: string;
+  readonly options: EscalateOptions;
+  readonly turns: readonly Turn[];
+  /** Checks on the ticket created, or `null` when none may be created. */
+  readonly ticket: ((t: Ticket) => void) | null;
+}
+
+const lost = (otherMethodAvailable: boolean, canWork: boolean): EscalateOptions => ({
+  kind: 'handoff',
+  type: 'lost_device',
+  summary: otherMethodAvailable ? 'Lost phone; another method is registered' : 'Lost phone; no other method registered',
+  details: { otherMethodAvailable, canWork, mayBeStolen: false, actionsNeeded: ['Remove the lost phone from the MFA methods', 'Issue a Temporary Access Pass'] },
+});
+
+const cases: Case[] = [
+  {
+    name: 'lost phone, Alice: proven through her other mobile (never the lost one), ticket records the proof',
+    options: lost(true, true),
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      [ALICE, all(/How should I send your code\?/, choices('Text to other mobile ending 102', 'Call to other mobile ending 102', 'Call to office phone ending 101'))],
+      ['Text to other mobile ending 102', /sent a 6-digit code by text to your other mobile ending 102/],
+      [(w) => latestCode(w, '+447700900102'), [/right code/, /opened ticket \*\*MFA-\d{6}\*\* \(priority P3\).*Temporary Access Pass/s]],
+    ],
+    ticket: (t) => {
+      expect(t).toMatchObject({ type: 'lost_device', priority: 'P3', requester: { email: ALICE, name: 'Alice Smith', staffId: '100001' } });
+      expect(t.verification).toEqual({ verified: true, method: 'sms', destinationMasked: '***102', at: expect.any(String) });
+      expect(t.details).toEqual({ otherMethodAvailable: true, canWork: true, actionsNeeded: ['Remove the lost phone from the MFA methods', 'Issue a Temporary Access Pass'] });
+    },
+  },
+  {
+    name: 'lost phone, office phone call: proven by voice',
+    options: lost(true, true),
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      [ALICE, /How should I send your code/],
+      ['Call to office phone ending 101', /calling your office phone ending 101/i],
+      [(w) => latestCode(w, '+441632960101'), [/right code/, /opened ticket/]],
+    ],
+    ticket: (t) => expect(t.verification).toMatchObject({ verified: true, method: 'voice', destinationMasked: '***101' }),
+  },
+  {
+    name: "lost phone, Carol (app only): NOT verified, the agent is told to call back on an HR number, and she is told what happens next",
+    options: lost(false, false),
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['carol.white@example.nhs.net', [/don't have a mobile or phone number registered/, /opened ticket \*\*MFA-\d{6}\*\* \(priority P2\).*call you back on a number from your HR record/s]],
+    ],
+    ticket: (t) => {
+      expect(t).toMatchObject({ type: 'lost_device', priority: 'P2', requester: { email: 'carol.white@example.nhs.net' } });
+      expect(t.verification).toEqual({ verified: false, reason: `no phone method; ${NOT_VERIFIED_INSTRUCTION}` });
+    },
+  },
+  {
+    name: 'lost phone, Bob (the lost mobile is his only number): NOT verified',
+    options: lost(false, true),
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['bob.jones@example.nhs.net', [/don't have another number registered for MFA that I can use/, /opened ticket.*priority P3/s]],
+    ],
+    ticket: (t) => expect(t.verification).toEqual({ verified: false, reason: `no phone method; ${NOT_VERIFIED_INSTRUCTION}` }),
+  },
+  {
+    name: 'change of number, Alice: proven on her mobile, then the new number proven too; both proofs on the ticket',
+    options: { kind: 'handoff', type: 'change_method', summary: 'Change the MFA phone number to a UK mobile', details: { change: 'phone_number', newNumberE164: '+447700900999', newNumberKind: 'mobile' } },
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      [ALICE, /How should I send your code/],
+      ['Text to mobile ending 101', /by text to your mobile ending 101/],
+      [(w) => latestCode(w, '+447700900101'), [/right code/, /check that the new number ending 999 is yours/, /sent a 6-digit code by text to your new number ending 999/]],
+      [(w) => latestCode(w, '+447700900999'), [/(proved|confirmed|right code)/i, /opened ticket.*update your MFA phone number/s]],
+    ],
+    ticket: (t) => {
+      expect(t.type).toBe('change_method');
+      expect(t.verification).toMatchObject({ verified: true, method: 'sms', destinationMasked: '***101' });
+      expect(t.details).toMatchObject({ newNumberE164: '+447700900999', newNumberProof: { verified: true, destinationMasked: '***999' } });
+    },
+  },
+  {
+    name: 'new device, Bob: verified by text, then a ticket',
+    options: { kind: 'handoff', type: 'new_device', summary: 'Moving MFA to a new phone did not work with self-service', details: { sameNumber: true, method: 'Authenticator app', selfServiceTried: true } },
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['100002', /How should I send your code/],
+      ['1', /by text to your mobile ending 201/],
+      [(w) => latestCode(w, '+447700900201'), [/right code/, /opened ticket.*priority P3.*new phone/s]],
+    ],
+    ticket: (t) => expect(t).toMatchObject({ type: 'new_device', requester: { staffId: '100002' }, verification: { verified: true } }),
+  },
+  {
+    name: 'suspicious prompt approved, Bob verified: P1 and the security team alerted',
+    options: { kind: 'handoff', type: 'suspicious_prompt', summary: 'MFA prompts the person did not start; one may have been approved', details: { anyApproved: true, approvalUnsure: false, promptCount: '2 to 5', passwordReset: false } },
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['bob.jones@example.nhs.net', /How should I send/],
+      ['1', /sent a 6-digit code/],
+      [(w) => latestCode(w, '+447700900201'), [/right code/, /priority P1.*security team has been alerted/s]],
+    ],
+    ticket: (t) => {
+      expect(t).toMatchObject({ type: 'suspicious_prompt', priority: 'P1' });
+      expect(t.details).toEqual({ anyApproved: true, passwordReset: false, promptCount: 2 });
+    },
+  },
+  {
+    name: "suspicious prompt, Dan (compromised): not verifiable, but the alarm is raised anyway as P1",
+    options: { kind: 'handoff', type: 'suspicious_prompt', summary: 'MFA prompts the person did not start; none approved', details: { anyApproved: false, approvalUnsure: false, promptCount: 'Just one', passwordReset: true } },
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['dan.brown@example.nhs.net', [/For your security I can't verify this account/, /opened ticket.*priority P1/s]],
+    ],
+    ticket: (t) => {
+      expect(t).toMatchObject({ type: 'suspicious_prompt', priority: 'P1', accountCompromised: true, verification: { verified: false, reason: 'compromised' } });
+    },
+  },
+  {
+    name: 'suspicious prompt, verification cancelled: the alarm is still raised',
+    options: { kind: 'handoff', type: 'suspicious_prompt', summary: 'MFA prompts the person did not start; none approved', details: { anyApproved: false, approvalUnsure: false, promptCount: 'Just one', passwordReset: false } },
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['cancel', [/stopped that/, /opened ticket.*priority P2/s]],
+    ],
+    ticket: (t) => expect(t).toMatchObject({ priority: 'P2', verification: { verified: false, reason: 'cancelled' } }),
+  },
+  {
+    name: 'exception request, Alice: verified, then duration and line manager (a bad email asked again)',
+    options: {
+      kind: 'handoff',
+      type: 'exception_request',
+      summary: "MFA exception request: Phones aren't allowed where I work",
+      details: { reasonCategory: "Phones aren't allowed where I work", justification: 'Secure unit, phones stay in lockers.', needsLocalAdminApproval: true },
+    },
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      [ALICE, /How should I send/],
+      ['Text to mobile ending 101', /sent/],
+      [(w) => latestCode(w, '+447700900101'), [/right code/, all(/How long do you need the exception for\?/, choices('1 month', '3 months', '6 months', '12 months'))]],
+      ['3 months', /line manager's email/],
+      ['my boss', /doesn't look like an email address/],
+      ['Jo.Bloggs@example.nhs.net', /opened ticket.*local administrator has to approve/s],
+    ],
+    ticket: (t) => {
+      expect(t.details).toEqual({
+        reasonCategory: "Phones aren't allowed where I work",
+        justification: 'Secure unit, phones stay in lockers.',
+        duration: '3 months',
+        lineManagerEmail: 'jo.bloggs@example.nhs.net',
+        needsLocalAdminApproval: true,
+      });
+    },
+  },
+  {
+    name: 'exception request, Dan (compromised): refused with the reason, no ticket',
+    options: { kind: 'handoff', type: 'exception_request', summary: 'MFA exception request: Something else', details: { reasonCategory: 'Something else', justification: 'I find it annoying to approve prompts.', needsLocalAdminApproval: true } },
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['dan.brown@example.nhs.net', [/For your security I can't verify this account/, /can't pass on an exception request.*compromised.*can't be exempted/s]],
+    ],
+    ticket: null,
+  },
+  {
+    name: 'talk to a person, check declined: a ticket of type other, marked not verified',
+    options: { kind: 'handoff', type: 'other', summary: 'Asked for a person during "lostDeviceDialog"', details: { fromConversation: 'lostDeviceDialog', otherMethod: 'no' } },
+    turns: [
+      ['start', [/pass you to the helpdesk/, all(/check it's you first/, choices("Yes, check it's me", 'No, just pass me on'))]],
+      ['No, just pass me on', /opened ticket.*priority P3/s],
+    ],
+    ticket: (t) => {
+      expect(t).toMatchObject({ type: 'other', priority: 'P3', verification: { verified: false, reason: 'the person chose not to be verified' } });
+      expect(t.details).toEqual({ actionRequested: true, topic: 'lostDeviceDialog' });
+      expect(t.requester.name).toMatch(/not verified/);
+    },
+  },
+  {
+    name: 'identity check cancelled on a lost phone: no ticket',
+    options: lost(true, true),
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['cancel', [/stopped that/, /haven't opened a ticket/]],
+    ],
+    ticket: null,
+  },
+];
+
+describe('EscalateDialog: verified tickets', () => {
+  let w: HelpdeskWorld;
+  beforeEach(async () => {
+    w = await helpdeskWorld();
+  });
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const s = session(new EscalateDialog(w.services), 'webchat', c.options, [transcriptMiddleware(w.transcripts, createLogger({ level: 'silent' }))]);
+    await play(s, w, c.turns);
+    expectNoPersonalNumbers(s.replies, allCodes(w));
+    const { items } = await w.tickets.list({});
+    if (c.ticket === null) {
+      expect(items).toHaveLength(0);
+      return;
+    }
+    expect(items).toHaveLength(1);
+    const ticket = await mustGet(w, items[0].id);
+    c.ticket(ticket);
+    expect(ticket.sourceActivityId).toBeDefined();
+    expect(ticket.conversationRef).toBeDefined();
+    // The transcript travels with the ticket, and no code sent ever appears in it.
+    const json = JSON.stringify(ticket);
+    for (const code of allCodes(w)) expect(containsCode(json, code)).toBe(false);
+    expect(ticket.transcript.length).toBeGreaterThan(0);
+    expect(ticket.transcript.length).toBeLessThanOrEqual(20);
+  });
+
+  it('keeps typed codes out of the transcript: they are stored as [code]', async () => {
+    const c = cases[0];
+    const s = session(new EscalateDialog(w.services), 'webchat', c.options, [transcriptMiddleware(w.transcripts, createLogger({ level: 'silent' }))]);
+    await play(s, w, c.turns);
+    const turns = await w.transcripts.recent(CONVERSATION_ID);
+    expect(turns.some((turn) => turn.from === 'user' && turn.text === '[code]')).toBe(true);
+    for (const code of allCodes(w)) expect(containsCode(JSON.stringify(turns), code)).toBe(false);
+  });
+
+  it('the same activity delivered twice gives one ticket', async () => {
+    const options: EscalateOptions = { kind: 'handoff', type: 'other', summary: 'Asked to talk to a person', details: {} };
+    const a = session(new EscalateDialog(w.services), 'webchat', options);
+    const b = session(new EscalateDialog(w.services), 'webchat', options);
+    const retry: Partial<Activity> = { type: 'message', text: 'No, just pass me on', id: 'teams-activity-1' };
+    await play(a, w, [['start', [/pass you/, /check it's you/]], [retry, /opened ticket/]]);
+    await play(b, w, [['start', [/pass you/, /check it's you/]], [retry, /opened ticket/]]);
+    expect((await w.tickets.list({})).items).toHaveLength(1);
+  });
+});
+
+/** No reply holds a code sent or a full phone number; the helpdesk's own number is the one allowed. */
+function expectNoPersonalNumbers(replies: readonly Partial<Activity>[], codes: readonly string[]): void {
+  for (const reply of replies) {
+    for (const field of [reply.text ?? '', reply.speak ?? '']) {
+      const withoutHelpdesk = field.replace(/0333 200 1133/g, '');
+      expect(withoutHelpdesk).not.toMatch(/\+?\d(?:[\s().-]*\d){6,}/);
+      for (const code of codes) expect(containsCode(field, code)).toBe(false);
+    }
+  }
+}
+
+async function mustGet(w: HelpdeskWorld, id: string): Promise<Ticket> {
+  const ticket = await w.tickets.get(id);
+  if (!ticket) throw new Error(`ticket ${id} not found`);
+  return ticket;
+}
