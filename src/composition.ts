@@ -11,6 +11,7 @@ import { createTurnErrorHandler } from './bot/turnError';
 import { turnLoggerMiddleware } from './bot/turnLogger';
 import { createHttpServer, type HttpServer, type RouteInstaller } from './server';
 import { devOutboxRoute } from './channels/devOutboxRoute';
+import { VOICE_CODE_REPEAT_PATH, voiceCodeRepeatRoute } from './channels/voiceCodeRepeatRoute';
 import { systemClock, type Clock } from './clock';
 import { createDirectory, type Directory } from './directory';
 import { KnowledgeNlu } from './knowledge';
@@ -74,7 +75,8 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
       : new SqliteDocumentStore({ filename: sqlitePath(config.dataDir) }));
   const storage = new DocumentBotStorage(store);
   const directory = await createDirectory(config, logger);
-  const verification = await createVerification({ config, store, clock, logger, sender: overrides.sender });
+  const voiceRepeatUrl = config.publicBaseUrl ? `${config.publicBaseUrl}${VOICE_CODE_REPEAT_PATH}` : undefined;
+  const verification = await createVerification({ config, store, clock, logger, sender: overrides.sender, voiceRepeatUrl });
   const knowledge = await KnowledgeNlu.create();
   logger.info({ entries: knowledge.entries.length, trainingMs: knowledge.trainingMs }, 'Knowledge base trained');
 
@@ -106,6 +108,9 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
   const routes: RouteInstaller[] = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger })];
   if (verification.outbox) routes.push(devOutboxRoute(verification.outbox));
+  if (config.twilio && config.publicBaseUrl) {
+    routes.push(voiceCodeRepeatRoute({ publicBaseUrl: config.publicBaseUrl, authToken: config.twilio.authToken, tokens: verification.repeatTokens, clock, logger }));
+  }
   const http = createHttpServer({ adapter, bot: app, store, logger, botId, routes });
 
   return {

@@ -86,6 +86,12 @@ const schema = z.object({
   TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expects a Twilio Account SID: AC followed by 32 hexadecimal characters').optional()),
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_FROM_NUMBER: optionalString.pipe(z.string().regex(E164_PATTERN, 'expects an E.164 phone number such as +447700900123').optional()),
+  PUBLIC_BASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'expects the public http(s) base URL of the bot, e.g. https://bot.example.org')
+      .optional(),
+  ),
   AGENT_API_TOKENS: optionalString.transform((v, ctx) => {
     if (v === undefined) return [] as string[];
     const tokens = v.split(',').map((t) => t.trim());
@@ -145,6 +151,8 @@ export interface Config {
   };
   /** Twilio credentials; when absent (development only) codes go to the in-memory dev outbox. */
   readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly fromNumber: string };
+  /** Public base URL of the bot (for Twilio callbacks), without a trailing slash. */
+  readonly publicBaseUrl?: string;
   /** Bearer tokens accepted by the agents' REST API; empty means the API is disabled (503). */
   readonly agentApiTokens: readonly string[];
   /** Where new P1 tickets are POSTed for the security team; absent means no webhook. */
@@ -212,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       v.TWILIO_ACCOUNT_SID && v.TWILIO_AUTH_TOKEN && v.TWILIO_FROM_NUMBER
         ? { accountSid: v.TWILIO_ACCOUNT_SID, authToken: v.TWILIO_AUTH_TOKEN, fromNumber: v.TWILIO_FROM_NUMBER }
         : undefined,
+    publicBaseUrl: v.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     agentApiTokens: v.AGENT_API_TOKENS,
     securityWebhookUrl: v.SECURITY_WEBHOOK_URL,
   };

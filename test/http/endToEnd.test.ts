@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { messageActivity, send, startTestHelpdesk, type ReplyActivity, type TestHelpdesk } from '../helpers/testServer';
 
@@ -41,7 +43,15 @@ describe('end to end over HTTP', () => {
     const [message] = await outbox(t, '+447700900201');
     expect(message).toMatchObject({ to: '+447700900201', channel: 'sms' });
     expect(message.text).toMatch(/Never share this code.*helpdesk will never ask you for it/);
-    expect((await say(codeFrom(message.text))).join('\n')).toMatch(/that's the right code.*stay verified in this conversation for 15 minutes/s);
+    const code = codeFrom(message.text);
+    expect((await say(code)).join('\n')).toMatch(/that's the right code.*stay verified in this conversation for 15 minutes/s);
+
+    // The code is nowhere but in the outbox: not in any log line, not in the store's files.
+    const digitsOnly = new RegExp(`(?<!\\d)${code}(?!\\d)`);
+    expect(t.logLines.filter((l) => digitsOnly.test(l))).toEqual([]);
+    for (const file of readdirSync(t.dataDir).filter((f) => f.startsWith('helpdesk.sqlite'))) {
+      expect(digitsOnly.test(readFileSync(join(t.dataDir, file)).toString('latin1'))).toBe(false);
+    }
   });
 
   it('rejects a malformed outbox query', async () => {
