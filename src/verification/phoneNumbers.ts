@@ -1,15 +1,11 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { checkUkNumber } from '../directory/phoneNumbers';
 
 /**
- * Normalises a number typed by a person to E.164 if it is a UK mobile number (`07…` or
- * `+447…`, 10 national digits); otherwise `undefined`. Only plausibility is checked, so the
- * reserved drama ranges used in tests are accepted.
+ * Normalises a number typed by a person to E.164 if it is a UK mobile number; otherwise
+ * `undefined`. The checks are those of {@link checkUkNumber}, so the reserved drama ranges
+ * used by the sample directory and the tests are accepted.
  */
 export function normaliseUkMobile(input: string): string | undefined {
-  const cleaned = input.trim();
-  if (!/^[+\d][\d\s().-]{6,24}$/.test(cleaned)) return undefined;
-  const parsed = parsePhoneNumberFromString(cleaned, 'GB');
-  if (!parsed || parsed.countryCallingCode !== '44' || !parsed.isPossible()) return undefined;
-  const national = String(parsed.nationalNumber);
-  return /^7\d{9}$/.test(national) ? parsed.number : undefined;
+  const check = checkUkNumber(input);
+  return check.ok && check.kind === 'mobile' ? check.e164 : undefined;
 }
