@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
-const account = z.object({ id: z.string().min(1, 'must be a non-empty string') }).passthrough();
+const optionalText = z.string({ invalid_type_error: 'must be a string' }).optional();
+const account = z
+  .object({
+    id: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string'),
+    name: optionalText,
+    aadObjectId: optionalText,
+    role: optionalText,
+  })
+  .passthrough();
+const list = (item: z.ZodTypeAny) => z.array(item, { invalid_type_error: 'must be an array' }).max(100, 'must have at most 100 items').optional();
+const object = z.object({}, { invalid_type_error: 'must be an object' }).passthrough();
 
 /**
  * The fields every inbound activity must carry before it may reach the bot. Everything else
@@ -11,12 +21,25 @@ export const inboundActivitySchema = z
     type: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string'),
     channelId: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string'),
     conversation: z.object({ id: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string') }, { required_error: 'is required', invalid_type_error: 'must be an object' }).passthrough(),
-    from: z.object({ id: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string') }, { required_error: 'is required', invalid_type_error: 'must be an object' }).passthrough(),
-    recipient: account.optional(),
+    from: z.object(account.shape, { required_error: 'is required', invalid_type_error: 'must be an object' }).passthrough(),
+    recipient: z.object(account.shape, { invalid_type_error: 'must be an object' }).passthrough().optional(),
+    id: optionalText,
     text: z.string({ invalid_type_error: 'must be a string' }).max(10000, 'must be at most 10000 characters').optional(),
-    serviceUrl: z.string({ invalid_type_error: 'must be a string' }).optional(),
+    serviceUrl: z.string({ invalid_type_error: 'must be a string' }).url('must be a URL').optional(),
+    deliveryMode: z
+      .enum(['normal', 'notification', 'expectReplies', 'ephemeral'], { errorMap: () => ({ message: 'must be normal, notification, expectReplies or ephemeral' }) })
+      .optional(),
+    attachments: list(object),
+    entities: list(z.object({ type: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }) }, { invalid_type_error: 'must be an object' }).passthrough()),
+    membersAdded: list(account),
+    membersRemoved: list(account),
+    channelData: object.optional(),
   })
-  .passthrough();
+  .passthrough()
+  .refine((a) => a.deliveryMode === 'expectReplies' || (typeof a.serviceUrl === 'string' && a.serviceUrl.length > 0), {
+    message: 'is required unless deliveryMode is expectReplies (replies need somewhere to go)',
+    path: ['serviceUrl'],
+  });
 
 /** A field that failed validation, e.g. `{ field: 'conversation.id', message: 'is required' }`. */
 export interface FieldError {

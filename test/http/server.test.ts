@@ -81,6 +81,11 @@ describe('HTTP server', () => {
     ['no channelId', { type: 'message', conversation: { id: 'c' }, from: { id: 'u' } }, 'channelId'],
     ['an array body', [], '(body)'],
     ['a string body', 'hello', '(body)'],
+    ['entities that are not a list', { type: 'message', channelId: 'webchat', conversation: { id: 'c' }, from: { id: 'u' }, entities: 'x', deliveryMode: 'expectReplies' }, 'entities'],
+    ['an object where the Entra id should be', { type: 'message', channelId: 'msteams', conversation: { id: 'c' }, from: { id: 'u', aadObjectId: { $gt: '' } }, deliveryMode: 'expectReplies' }, 'from.aadObjectId'],
+    ['membersAdded that is not a list', { type: 'conversationUpdate', channelId: 'webchat', conversation: { id: 'c' }, from: { id: 'u' }, membersAdded: 'x', deliveryMode: 'expectReplies' }, 'membersAdded'],
+    ['an unknown delivery mode', { type: 'message', channelId: 'webchat', conversation: { id: 'c' }, from: { id: 'u' }, deliveryMode: 'bogus', serviceUrl: 'http://localhost/' }, 'deliveryMode'],
+    ['no serviceUrl to reply to', { type: 'message', channelId: 'webchat', conversation: { id: 'c' }, from: { id: 'u' }, text: 'hi' }, 'serviceUrl'],
   ])('gives 400 for an activity with %s', async (_name, body, field) => {
     const res = await post(JSON.stringify(body));
     expect(res.status).toBe(400);
