@@ -23,6 +23,8 @@ import {
   VerifyIdentityDialog,
   type VerifyIdentityDeps,
   type VerifyIdentityOptions,
+  isVerifyIdentityResult,
+  type NotVerified,
   type VerifyIdentityResult,
 } from './verifyIdentityDialog';
 
@@ -118,6 +120,18 @@ export class EscalateDialog extends HelpdeskDialog {
 
   /** A plain request for a person: the identity check is offered, not imposed. */
   private async offerCheckStep(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
+    const d = step.options?.details;
+    if (d && isVerifyIdentityResult({ verified: false, reason: d.identityCheck })) {
+      // The identity check was just tried and could not succeed: a person verifies them instead.
+      valuesOf(step).identity = {
+        verified: false,
+        reason: d.identityCheck as NotVerified['reason'],
+        message: '',
+        ...(typeof d.personId === 'string' ? { personId: d.personId } : {}),
+        ...(typeof d.email === 'string' ? { email: d.email } : {}),
+      };
+      return step.next(false);
+    }
     if (step.options?.type !== 'other') return step.next(true);
     await step.context.sendActivity(say("I'll pass you to the helpdesk."));
     return step.prompt(
@@ -132,7 +146,7 @@ export class EscalateDialog extends HelpdeskDialog {
   private async verifyStep(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
     const proceed = step.result === true || (step.result as FoundChoice | undefined)?.value === CHECK_FIRST.yes;
     if (!proceed) {
-      valuesOf(step).skipped = 'the person chose not to be verified';
+      valuesOf(step).skipped ??= 'the person chose not to be verified';
       return step.next();
     }
     const type = step.options?.type ?? 'other';
@@ -147,7 +161,7 @@ export class EscalateDialog extends HelpdeskDialog {
   private async afterVerifyStep(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
     const v = valuesOf(step);
     const type = step.options?.type ?? 'other';
-    const identity = step.result as VerifyIdentityResult | undefined;
+    const identity = (step.result as VerifyIdentityResult | undefined) ?? v.identity;
     if (identity) v.identity = identity;
     if (identity && !identity.verified && identity.reason === 'cancelled' && type !== 'suspicious_prompt') {
       await step.context.sendActivity(say("OK, I haven't opened a ticket. Ask me again whenever you need a person."));
@@ -305,7 +319,13 @@ function ticketSubject(options: EscalateOptions, v: EscalateValues): TicketSubje
         },
       };
     default:
-      return { type: 'other', details: { actionRequested: true, topic: typeof d.fromConversation === 'string' ? d.fromConversation : undefined } };
+      return {
+        type: 'other',
+        details: {
+          actionRequested: true,
+          topic: typeof d.fromConversation === 'string' ? d.fromConversation : typeof d.identityCheck === 'string' ? 'identity check' : undefined,
+        },
+      };
   }
 }
 

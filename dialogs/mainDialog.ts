@@ -224,9 +224,15 @@ export class MainDialog extends ComponentDialog {
     const answered = (step.values as FeedbackValues).answeredEntryId;
     if (answered !== undefined) return step.next(step.result);
     const result: unknown = step.result;
-    // A standalone identity check that ended with "talk to a person" or the lookup limit hands over.
-    if (isVerifyIdentityResult(result) && !result.verified && (result.reason === 'person_requested' || result.reason === 'lookup_limit')) {
-      return step.replaceDialog(MAIN_WATERFALL, { pending: personHandoff(), hops: MAX_HOPS } satisfies RouteOptions);
+    // A standalone identity check that could not succeed hands over: a person verifies them instead.
+    if (isVerifyIdentityResult(result) && !result.verified && result.reason !== 'cancelled') {
+      const pending: RouteOptions['pending'] = {
+        kind: 'handoff',
+        type: 'other',
+        summary: `Identity check could not be completed (${result.reason.replace(/_/g, ' ')})`,
+        details: { identityCheck: result.reason, ...(result.personId ? { personId: result.personId } : {}), ...(result.email ? { email: result.email } : {}) },
+      };
+      return step.replaceDialog(MAIN_WATERFALL, { pending, hops: MAX_HOPS } satisfies RouteOptions);
     }
     if (!isTopicOutcome(result) || result.kind === 'done') return step.endDialog();
     const hops = (step.options?.hops ?? 0) + 1;

@@ -73,3 +73,16 @@ describe('MainDialog', () => {
     await playTranscript(client, turns);
   });
 });
+
+describe('MainDialog: identity checks that cannot succeed hand over', () => {
+  it('Carol (app only) asks to be verified: told a person will verify her, and a ticket records why', async () => {
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services }));
+    await playTranscript(client, [
+      ['verify me', [/I need to check it's you/, /NHSmail email address/]],
+      ['carol.white@example.nhs.net', [/don't have a mobile or phone number registered/, /opened ticket \*\*MFA-\d{6}\*\*/]],
+    ]);
+    const { items } = await world.tickets.list({});
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ type: 'other', verification: { verified: false, reason: 'no phone method' }, requester: { email: 'carol.white@example.nhs.net' } });
+  });
+});
