@@ -23,6 +23,7 @@ import { ticketsApiRoutes } from './channels/ticketsApi';
 import { SecurityWebhookNotifier } from './tickets/securityWebhook';
 import { TicketService } from './tickets/ticketService';
 import type { TicketNotifier } from './tickets/notifier';
+import { createTeamsAgents, type TeamsAgents } from './teams';
 import { MainDialog } from '../dialogs/mainDialog';
 
 /** Parts a test may replace at the edges of the graph. */
@@ -33,6 +34,8 @@ export interface CompositionOverrides {
   readonly sender?: CodeSender;
   /** Waits between security webhook attempts (tests make it instant). */
   readonly webhookSleep?: (ms: number) => Promise<void>;
+  /** Waits between Teams delivery retries (tests make it instant). */
+  readonly teamsSleep?: (ms: number) => Promise<void>;
 }
 
 /** How long {@link Helpdesk.stop} waits for ticket notifications still being delivered. */
@@ -48,6 +51,8 @@ export interface Helpdesk {
   readonly knowledge: KnowledgeNlu;
   /** Ticket lifecycle; dialogs open tickets through it, the agents' API serves it. */
   readonly tickets: TicketService;
+  /** Helpdesk agents in Teams: queue, ticket cards, live chat relay, updates to the person. */
+  readonly teamsAgents: TeamsAgents;
   /** Starts listening on the configured port (or `port`), bound as the config requires. */
   start(port?: number): Promise<{ port: number; host: string }>;
   /** Graceful stop: no new requests, in-flight turns finish (bounded), the store is closed. */
@@ -94,8 +99,19 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const tickets = new TicketService({ store, logger, notifiers, now: () => new Date(clock.now()) });
   if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
 
+  const teamsAgents = createTeamsAgents({
+    store,
+    tickets,
+    adapter,
+    botAppId: config.microsoftApp.id ?? '',
+    logger,
+    config: config.teams,
+    now: () => new Date(clock.now()),
+    sleep: overrides.teamsSleep,
+  });
+
   const mainDialog = new MainDialog({ understanding: knowledge });
-  const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id });
+  const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id, teamsAgents });
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
   const routes: RouteInstaller[] = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger })];
   if (verification.outbox) routes.push(devOutboxRoute(verification.outbox));
@@ -109,6 +125,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     verification,
     knowledge,
     tickets,
+    teamsAgents,
     async start(port = config.port) {
       await store.ping();
       const host = config.unauthenticated ? '127.0.0.1' : '0.0.0.0';
