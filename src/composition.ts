@@ -34,8 +34,6 @@ export interface CompositionOverrides {
   readonly sender?: CodeSender;
   /** Waits between security webhook attempts (tests make it instant). */
   readonly webhookSleep?: (ms: number) => Promise<void>;
-  /** Waits between Teams delivery retries (tests make it instant). */
-  readonly teamsSleep?: (ms: number) => Promise<void>;
 }
 
 /** How long {@link Helpdesk.stop} waits for ticket notifications still being delivered. */
@@ -107,7 +105,6 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     logger,
     config: config.teams,
     now: () => new Date(clock.now()),
-    sleep: overrides.teamsSleep,
   });
 
   const mainDialog = new MainDialog({ understanding: knowledge });

@@ -43,8 +43,6 @@ export interface TeamsAgentsDeps {
   /** `HELPDESK_TEAM_ID`, `SECURITY_TEAM_ID` and `HANDOFF_TO_HUB`. */
   readonly config: { readonly helpdeskTeamId?: string; readonly securityTeamId?: string; readonly handoffToHub: boolean };
   readonly now?: () => Date;
-  /** Waits between delivery retries (tests make it instant). */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 const THREAD_POST = Symbol('ticketThreadPost');
@@ -75,7 +73,7 @@ export class TeamsAgents {
       securityTeamId: deps.config.securityTeamId,
       now,
     });
-    this.messenger = new ProactiveMessenger({ adapter: deps.adapter, botAppId: deps.botAppId, sleep: deps.sleep });
+    this.messenger = new ProactiveMessenger({ adapter: deps.adapter, botAppId: deps.botAppId });
     this.relay = new LiveRelay({ store: this.store, tickets, messenger: this.messenger, logger, handoffToHub: deps.config.handoffToHub, now });
     this.poster = new TeamsTicketPoster({ store: this.store, queues: this.queues, tickets, messenger: this.messenger, logger, now });
     this.personNotifier = new PersonNotifier({ tickets, messenger: this.messenger, relay: this.relay, logger });

@@ -55,31 +55,16 @@ export interface ProactiveMessengerOptions {
   readonly adapter: ProactiveAdapter;
   /** The bot's Microsoft App ID; empty when the bot runs without authentication. */
   readonly botAppId: string;
-  /** Attempts in all for transient failures (default 3). Unreachable and permanent failures are tried once. */
-  readonly maxAttempts?: number;
-  /** Wait before the first retry, doubled for each further one (default 500 ms). */
-  readonly initialDelayMs?: number;
-  /** Waits between attempts; replaced in tests. */
-  readonly sleep?: (ms: number) => Promise<void>;
 }
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Sends and updates messages in conversations outside a turn, through
- * `adapter.continueConversationAsync`. Failures come back as {@link DeliveryError}; only
- * transient ones are retried, a few times with backoff.
+ * `adapter.continueConversationAsync`. Failures come back as {@link DeliveryError}. Nothing is
+ * retried here: the Bot Connector client already retries throttling and server errors a few
+ * times with backoff, and an unreachable conversation (403 roster, 404) is never retried.
  */
 export class ProactiveMessenger {
-  private readonly maxAttempts: number;
-  private readonly initialDelayMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
-
-  constructor(private readonly options: ProactiveMessengerOptions) {
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? 3);
-    this.initialDelayMs = options.initialDelayMs ?? 500;
-    this.sleep = options.sleep ?? defaultSleep;
-  }
+  constructor(private readonly options: ProactiveMessengerOptions) {}
 
   /**
    * Sends an activity into the conversation.
@@ -87,7 +72,7 @@ export class ProactiveMessenger {
    * @throws DeliveryError when it could not be delivered.
    */
   async send(reference: StoredReference, activity: Partial<Activity>): Promise<string | undefined> {
-    return this.withRetries(reference, async (context) => (await context.sendActivity(activity))?.id);
+    return this.deliver(reference, async (context) => (await context.sendActivity(activity))?.id);
   }
 
   /**
@@ -95,12 +80,16 @@ export class ProactiveMessenger {
    * @throws DeliveryError when it could not be updated.
    */
   async update(reference: StoredReference, activityId: string, activity: Partial<Activity>): Promise<void> {
-    await this.withRetries(reference, async (context) => {
+    await this.deliver(reference, async (context) => {
       await context.updateActivity({ ...activity, id: activityId });
     });
   }
 
-  /** Runs `logic` in the conversation; errors are caught inside the turn so the adapter's turn-error handler never sees them. */
+  /**
+   * Runs `logic` in the conversation. Errors are caught inside the turn, so the adapter's
+   * turn-error handler never sees them (it would try to apologise into the same conversation),
+   * and are thrown to the caller as they are.
+   */
   async run<T>(reference: StoredReference, logic: (context: TurnContext) => Promise<T>): Promise<T> {
     let result: { value: T } | undefined;
     let failure: { error: unknown } | undefined;
@@ -116,15 +105,11 @@ export class ProactiveMessenger {
     return result.value;
   }
 
-  private async withRetries<T>(reference: StoredReference, logic: (context: TurnContext) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.run(reference, logic);
-      } catch (err) {
-        const failure = classifyDeliveryError(err);
-        if (failure.kind !== 'transient' || attempt >= this.maxAttempts) throw failure;
-        await this.sleep(this.initialDelayMs * 2 ** (attempt - 1));
-      }
+  private async deliver<T>(reference: StoredReference, logic: (context: TurnContext) => Promise<T>): Promise<T> {
+    try {
+      return await this.run(reference, logic);
+    } catch (err) {
+      throw classifyDeliveryError(err);
     }
   }
 }
