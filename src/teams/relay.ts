@@ -56,6 +56,11 @@ function message(text: string): Partial<Activity> {
   return MessageFactory.text(text, text);
 }
 
+/** A relayed message: plain text, so nothing the other side wrote is rendered as Markdown or HTML. */
+function relayed(text: string): Partial<Activity> {
+  return { ...MessageFactory.text(text, text), textFormat: 'plain' };
+}
+
 /**
  * The bot as a proxy between a helpdesk agent in Teams and the person who opened the ticket.
  * Once the agent claims the ticket from its card, what the agent writes in the card's thread
@@ -191,7 +196,7 @@ export class LiveRelay {
     const text = relayableText(a.text) || (a.attachments?.length ? '[sent an attachment, which is not relayed]' : '');
     if (!text) return true;
     try {
-      await this.options.messenger.send(relay.threadReference, message(`**${relay.personName}:** ${text}`));
+      await this.options.messenger.send(relay.threadReference, relayed(`${relay.personName}: ${text}`));
     } catch (err) {
       const failure = classifyDeliveryError(err);
       this.options.logger.warn({ ticketId: relay.ticketId, kind: failure.kind, code: failure.code }, 'could not relay the person\'s message to Teams');
@@ -231,7 +236,7 @@ export class LiveRelay {
       return;
     }
     try {
-      await this.options.messenger.send(relay.personReference, message(`${relay.agent.name} (Helpdesk): ${text}`));
+      await this.options.messenger.send(relay.personReference, relayed(`${relay.agent.name} (Helpdesk): ${text}`));
     } catch (err) {
       const failure = classifyDeliveryError(err);
       if (failure.kind === 'unreachable') {

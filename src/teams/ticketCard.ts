@@ -36,9 +36,12 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
-/** Free text as the card shows it: codes and phone numbers redacted, cut to `max`. */
+/**
+ * Free text as the card shows it: codes and phone numbers redacted, Markdown links broken up
+ * (so text a person typed cannot become a link on an agent's card), cut to `max`.
+ */
 function clean(text: string, max: number): string {
-  return truncate(redactPhonesInText(redactTranscriptText(text)), max);
+  return truncate(redactPhonesInText(redactTranscriptText(text)).replace(/\]\s*\(/g, '] ('), max);
 }
 
 /** "Verified by SMS to mobile ending 101" or "Identity NOT verified: <reason>". */
@@ -52,7 +55,7 @@ export function verificationBadge(evidence: VerificationEvidence): string {
 /** Who asked, as agents see it: name and email (never a phone number). */
 export function requesterLine(ticket: Ticket): string {
   const { name, email, staffId } = ticket.requester;
-  const parts = [name, email ? `<${email}>` : undefined, !name && !email && staffId ? `staff id ${staffId}` : undefined].filter(
+  const parts = [name, email ? (name ? `(${email})` : email) : undefined, !name && !email && staffId ? `staff id ${staffId}` : undefined].filter(
     (p): p is string => p !== undefined,
   );
   return redactPhonesInText(parts.join(' ') || 'unknown');

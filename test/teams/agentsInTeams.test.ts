@@ -223,6 +223,7 @@ describe('Helpdesk agents in Teams', () => {
       expect(replies(r.body)).toEqual([]);
       const last = connector.textsTo('a:relay-person').at(-1);
       expect(last).toBe('Bob Agent (Helpdesk): Hi Alex, is ***123 still your number? Ignore code [code].');
+      expect(connector.sentTo('a:relay-person').at(-1)?.body.textFormat).toBe('plain');
     });
 
     it('relays the person\'s messages to the thread instead of running the bot\'s dialogs', async () => {
@@ -230,7 +231,7 @@ describe('Helpdesk agents in Teams', () => {
       expect(r.status).toBe(200);
       expect(replies(r.body)).toEqual([]);
       const thread = `${HELPDESK_TEAM};messageid=${postedId}`;
-      expect(connector.textsTo(thread)).toEqual(['**Alex Smith <alex.smith@example.nhs.uk>:** Yes it is ***123, and the code was [code]']);
+      expect(connector.textsTo(thread)).toEqual(['Alex Smith (alex.smith@example.nhs.uk): Yes it is ***123, and the code was [code]']);
       const all = JSON.stringify(connector.activities);
       expect(all).not.toMatch(/900123|482913|123 456/);
     });

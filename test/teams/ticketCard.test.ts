@@ -86,13 +86,14 @@ describe('ticket card', () => {
   it('never shows a full phone number or a code, and does not evaluate template syntax in ticket text', () => {
     const risky = ticket({
         requester: { name: 'Alex 07700 900123', email: 'alex@example.nhs.uk' },
-        summary: 'Wants +447700900123 added; said code 123456. ${status} ${fallbackText}',
+        summary: 'Wants +447700900123 added; said code 123456. ${status} ${fallbackText} [reset here](https://evil.example/)',
         notes: [{ at: '2025-01-31T09:10:00.000Z', agent: 'Alice Agent', text: 'Rang 07700900123', visibleToUser: false }],
         personNotNotified: { at: '2025-01-31T09:11:00.000Z', reason: 'the bot is no longer in their chat' },
     });
     const data = ticketCardData(risky);
     const card = JSON.stringify(ticketCardAttachment(risky).content);
     expect(card).toContain('${status} ${fallbackText}');
+    expect(card).toContain('[reset here] (https://evil.example/)');
     const all = JSON.stringify(data) + card;
     expect(all).not.toMatch(/900123|123456/);
     expect(data.summary).toContain('***123');
