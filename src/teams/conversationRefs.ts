@@ -26,21 +26,10 @@ export function toStoredReference(value: unknown): StoredReference | undefined {
   return parsed.data as unknown as StoredReference;
 }
 
-/** A copy of `reference` that points at another conversation id (same channel, service URL, bot and tenant). */
-export function withConversationId(reference: StoredReference, conversationId: string): StoredReference {
-  const { activityId: _activityId, ...rest } = reference;
-  return { ...rest, conversation: { ...reference.conversation, id: conversationId } };
-}
-
 /**
  * The conversation id of the reply chain ("thread") under a channel message in Teams:
  * `<channel id>;messageid=<message id>`.
  */
 export function threadConversationId(channelConversationId: string, messageId: string): string {
   return `${channelConversationId.split(';')[0]};messageid=${messageId}`;
-}
-
-/** The channel part of a Teams conversation id, without any `;messageid=` suffix. */
-export function channelOf(conversationId: string): string {
-  return conversationId.split(';')[0] ?? conversationId;
 }
