@@ -4,7 +4,9 @@ import { z } from 'zod';
 import answerTemplate from './answer.json';
 import feedbackTemplate from './feedback.json';
 import menuTemplate from './menu.json';
+import noticeTemplate from './notice.json';
 import stepsTemplate from './steps.json';
+import ticketTemplate from './ticket.json';
 
 /** A JSON object as found in card templates and expanded cards. */
 export type CardJson = Record<string, unknown>;
@@ -150,6 +152,91 @@ export function createFeedbackCard(data: FeedbackCardData): Attachment {
       noTitle,
       fallbackText: data.fallbackText ?? `${question} (${yesTitle} / ${noTitle})`,
       speak: data.speak ?? question,
+    }),
+  );
+}
+
+/** Verbs of the `Action.Execute` buttons on the ticket card; each sends `{ ticketId }` (plus its inputs). */
+export const TICKET_CARD_VERBS = {
+  claim: 'claimTicket',
+  addNote: 'addNote',
+  resolve: 'resolveTicket',
+  cancel: 'cancelTicket',
+  endChat: 'endChat',
+  /** Sent by Teams to refresh the card in place (Universal Actions `refresh`). */
+  refresh: 'refreshTicket',
+} as const;
+
+/** Values of the ticket card agents see in Teams. Every string is shown as it is: redact before. */
+export interface TicketCardData {
+  readonly ticketId: string;
+  /** Heading, e.g. `MFA-000042 · Lost or stolen phone`. */
+  readonly title: string;
+  /** The verification badge: `verified` selects a green or a red badge. */
+  readonly verification: { readonly verified: boolean; readonly text: string };
+  /** Label and value rows: priority, type, status, requester, assignee. */
+  readonly facts: readonly { readonly title: string; readonly value: string }[];
+  readonly summary: string;
+  /** Shown in red when a message to the person could not be delivered. */
+  readonly personNotNotified?: string;
+  /** Describes the live chat with the person, when one is open. */
+  readonly relay?: string;
+  readonly resolution?: string;
+  /** Recent notes, oldest first. */
+  readonly notes: readonly { readonly header: string; readonly text: string }[];
+  /** Heading above the notes; defaults to "Recent notes". */
+  readonly notesHeading?: string;
+  /** Where the full ticket and its transcript are, e.g. "20 conversation turns in the ticket: GET /api/tickets/MFA-000042". */
+  readonly transcriptLine: string;
+  /** A message for whoever pressed a button, shown above everything else (e.g. who holds the ticket). */
+  readonly message?: string;
+  /** Which buttons to show. */
+  readonly can: {
+    readonly claim: boolean;
+    readonly addNote: boolean;
+    readonly resolve: boolean;
+    readonly cancel: boolean;
+    readonly endChat: boolean;
+  };
+  readonly fallbackText: string;
+  readonly speak: string;
+}
+
+/**
+ * A helpdesk ticket for agents in Teams: heading, verification badge, facts, summary, notes and
+ * `Action.Execute` buttons (verbs in {@link TICKET_CARD_VERBS}, each with `{ ticketId }` in
+ * `data`): Claim, Add note (text and "show to the person" toggle), Resolve (resolution text),
+ * End chat and Cancel. Its `refresh` action (verb `refreshTicket`) lets Teams update it in place.
+ */
+export function createTicketCard(data: TicketCardData): Attachment {
+  const verified = data.verification.verified;
+  return CardFactory.adaptiveCard(
+    expandCard(ticketTemplate, {
+      ...data,
+      verification: { text: data.verification.text, style: verified ? 'good' : 'attention', color: verified ? 'Good' : 'Attention' },
+      notesHeading: data.notesHeading ?? 'Recent notes',
+    }),
+  );
+}
+
+/** Values of the notice card. */
+export interface NoticeCardData {
+  readonly title: string;
+  readonly text: string;
+  /** Defaults to the title and the text. */
+  readonly fallbackText?: string;
+  /** Defaults to the text. */
+  readonly speak?: string;
+}
+
+/** A short notice without buttons, e.g. the refusal shown to someone who may not act on a ticket. */
+export function createNoticeCard(data: NoticeCardData): Attachment {
+  return CardFactory.adaptiveCard(
+    expandCard(noticeTemplate, {
+      title: data.title,
+      text: data.text,
+      fallbackText: data.fallbackText ?? `${data.title}: ${data.text}`,
+      speak: data.speak ?? data.text,
     }),
   );
 }

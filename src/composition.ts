@@ -24,6 +24,7 @@ import { ticketsApiRoutes } from './channels/ticketsApi';
 import { SecurityWebhookNotifier } from './tickets/securityWebhook';
 import { TicketService } from './tickets/ticketService';
 import type { TicketNotifier } from './tickets/notifier';
+import { createTeamsAgents, type TeamsAgents } from './teams';
 import { MainDialog } from '../dialogs/mainDialog';
 import { transcriptMiddleware } from './bot/transcriptMiddleware';
 import { TranscriptLog } from './tickets/transcriptLog';
@@ -51,6 +52,8 @@ export interface Helpdesk {
   readonly knowledge: KnowledgeNlu;
   /** Ticket lifecycle; dialogs open tickets through it, the agents' API serves it. */
   readonly tickets: TicketService;
+  /** Helpdesk agents in Teams: queue, ticket cards, live chat relay, updates to the person. */
+  readonly teamsAgents: TeamsAgents;
   /** Starts listening on the configured port (or `port`), bound as the config requires. */
   start(port?: number): Promise<{ port: number; host: string }>;
   /** Graceful stop: no new requests, in-flight turns finish (bounded), the store is closed. */
@@ -98,13 +101,23 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const tickets = new TicketService({ store, logger, notifiers, now: () => new Date(clock.now()) });
   if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
 
+  const teamsAgents = createTeamsAgents({
+    store,
+    tickets,
+    adapter,
+    botAppId: config.microsoftApp.id ?? '',
+    logger,
+    config: config.teams,
+    now: () => new Date(clock.now()),
+  });
+
   const transcripts = new TranscriptLog(store, clock);
   adapter.use(transcriptMiddleware(transcripts, logger));
   const mainDialog = new MainDialog({
     understanding: knowledge,
     services: { directory, verification: verification.service, lookups: verification.lookups, sessions: verification.sessions, clock, tickets, transcripts },
   });
-  const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id });
+  const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id, teamsAgents });
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
   const routes: RouteInstaller[] = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger })];
   if (verification.outbox) routes.push(devOutboxRoute(verification.outbox));
@@ -121,6 +134,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     verification,
     knowledge,
     tickets,
+    teamsAgents,
     async start(port = config.port) {
       await store.ping();
       const host = config.unauthenticated ? '127.0.0.1' : '0.0.0.0';

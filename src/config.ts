@@ -23,6 +23,9 @@ function wholeNumber(defaultValue: number, min: number, max: number) {
 }
 
 const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** A Teams team: its thread id (`19:…@thread.tacv2`, as in `channelData.team.id`) or its Microsoft 365 group id (a GUID). */
+const TEAM_ID_PATTERN = /^(19:[^\s@]{1,200}@thread\.[a-z0-9.]{1,20}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+const TEAM_ID_MESSAGE = 'expects a Teams team id such as 19:abc…@thread.tacv2, or the team\'s group id (a GUID)';
 const E164_PATTERN = /^\+[1-9]\d{7,14}$/;
 
 const schema = z.object({
@@ -119,6 +122,14 @@ const schema = z.object({
       }, 'expects an http:// or https:// URL')
       .optional(),
   ),
+  HELPDESK_TEAM_ID: optionalString.pipe(z.string().regex(TEAM_ID_PATTERN, TEAM_ID_MESSAGE).optional()),
+  SECURITY_TEAM_ID: optionalString.pipe(z.string().regex(TEAM_ID_PATTERN, TEAM_ID_MESSAGE).optional()),
+  HANDOFF_TO_HUB: optionalString.pipe(
+    z
+      .enum(['true', 'false'], { errorMap: () => ({ message: 'expects true or false' }) })
+      .default('false')
+      .transform((v) => v === 'true'),
+  ),
 });
 
 /** Validated runtime settings of the bot. */
@@ -157,6 +168,15 @@ export interface Config {
   readonly agentApiTokens: readonly string[];
   /** Where new P1 tickets are POSTed for the security team; absent means no webhook. */
   readonly securityWebhookUrl?: string;
+  /** Helpdesk agents in Teams. */
+  readonly teams: {
+    /** The only team whose channel may become the helpdesk queue; absent means the team the bot is installed in. */
+    readonly helpdeskTeamId?: string;
+    /** Team whose channel also gets P1 tickets, once the bot is installed there. */
+    readonly securityTeamId?: string;
+    /** Also send `handoff.initiate` to an agent hub when an agent takes over a chat, on channels that support it. */
+    readonly handoffToHub: boolean;
+  };
 }
 
 /** One problem with one environment variable. */
@@ -223,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: v.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     agentApiTokens: v.AGENT_API_TOKENS,
     securityWebhookUrl: v.SECURITY_WEBHOOK_URL,
+    teams: { helpdeskTeamId: v.HELPDESK_TEAM_ID, securityTeamId: v.SECURITY_TEAM_ID, handoffToHub: v.HANDOFF_TO_HUB },
   };
 }
 
@@ -258,6 +279,10 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
   }
   if (get('NODE_ENV') === 'production' && !appId) {
     problems.push({ variable: 'MICROSOFT_APP_ID', message: 'is required when NODE_ENV is production (inbound activities must be authenticated)' });
+  }
+  const helpdeskTeam = get('HELPDESK_TEAM_ID');
+  if (helpdeskTeam && helpdeskTeam.toLowerCase() === get('SECURITY_TEAM_ID')?.toLowerCase()) {
+    problems.push({ variable: 'SECURITY_TEAM_ID', message: 'must name a different team than HELPDESK_TEAM_ID' });
   }
   const graphVars = ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID', 'GRAPH_CLIENT_SECRET'] as const;
   const twilioVars = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const;

@@ -16,6 +16,11 @@ export interface HelpdeskBotDeps {
   readonly mainDialog: Dialog;
   /** The bot's Microsoft App ID, when set. */
   readonly botAppId?: string;
+  /** Helpdesk agents in Teams: its routes go first, and a live chat with an agent takes the person's messages. */
+  readonly teamsAgents?: {
+    register(app: Application<HelpdeskTurnState>): void;
+    readonly relay: { forwardFromPerson(context: TurnContext): Promise<boolean> };
+  };
 }
 
 /**
@@ -33,6 +38,8 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
     removeRecipientMention: true,
   });
 
+  deps.teamsAgents?.register(app);
+
   app.conversationUpdate('membersAdded', async (context: TurnContext) => {
     const botId = context.activity.recipient?.id;
     const joined = (context.activity.membersAdded ?? []).filter((m) => m.id !== botId);
@@ -42,6 +49,7 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
   });
 
   app.activity(ActivityTypes.Message, async (context: TurnContext, state: HelpdeskTurnState) => {
+    if (await deps.teamsAgents?.relay.forwardFromPerson(context)) return;
     await runDialog(deps.mainDialog, context, new DialogStateProperty(state));
   });
 

@@ -178,7 +178,21 @@ export const transcriptTurnSchema = z.object({
 export type TranscriptTurn = z.infer<typeof transcriptTurnSchema>;
 
 /** What happened to a ticket. */
-export type TicketAction = 'created' | 'claimed' | 'note_added' | 'resolved' | 'cancelled';
+export type TicketAction =
+  | 'created'
+  | 'claimed'
+  | 'note_added'
+  | 'resolved'
+  | 'cancelled'
+  | 'person_not_notified'
+  | 'chat_started'
+  | 'chat_ended'
+  | 'handoff_status';
+
+/** History actions that record what happened around a ticket without changing it (see `TicketService.recordEvent`). */
+export const TICKET_EVENT_ACTIONS = ['chat_started', 'chat_ended', 'handoff_status'] as const;
+/** An action accepted by `TicketService.recordEvent`. */
+export type TicketEventAction = (typeof TICKET_EVENT_ACTIONS)[number];
 
 /** One append-only history entry. */
 export type TicketHistoryEntry = {
@@ -221,6 +235,8 @@ type TicketCommon = {
   readonly conversationRef?: Record<string, unknown>;
   /** Id of the activity that opened the ticket (the idempotency key with the channel). */
   readonly sourceActivityId?: string;
+  /** Set when a message to the person could not be delivered (they removed the bot, or the conversation is gone). */
+  readonly personNotNotified?: { readonly at: string; readonly reason: string };
 };
 
 /** A helpdesk ticket as stored. */

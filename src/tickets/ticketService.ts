@@ -13,11 +13,13 @@ import {
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   TICKET_TYPES,
+  TICKET_EVENT_ACTIONS,
   type AgentTicketView,
   type CreateTicketInput,
   type RequesterTicketView,
   type Ticket,
   type TicketAction,
+  type TicketEventAction,
   type TicketHistoryEntry,
   type TicketNote,
   type TicketPriority,
@@ -119,6 +121,12 @@ const noteSchema = z.object({
 const resolveSchema = z.object({
   agent: agentNameSchema,
   resolution: z.string().trim().min(1, 'must not be empty').max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
+});
+const shortReasonSchema = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+const recordEventSchema = z.object({
+  action: z.enum(TICKET_EVENT_ACTIONS),
+  by: agentNameSchema,
+  note: z.string().trim().min(1).max(MAX_TEXT_LENGTH).optional(),
 });
 const requesterKeySchema = z
   .object({ email: z.string().trim().toLowerCase().email().optional(), personId: z.string().trim().min(1).max(200).optional() })
@@ -384,6 +392,40 @@ export class TicketService {
   async cancel(id: string, by: string): Promise<Ticket> {
     const who = parse(agentNameSchema, by, 'by');
     return this.change(id, 'cancelled', who, (t, at) => cancelled(t, at, who));
+  }
+
+  /**
+   * Records that a message to the person could not be delivered (for example the bot was
+   * removed from their chat, or the conversation no longer exists): sets `personNotNotified`
+   * and adds a history entry. Recording the same reason again changes nothing.
+   * @throws TicketNotFoundError for an unknown id.
+   */
+  async markPersonNotNotified(id: string, reason: string): Promise<Ticket> {
+    const why = parse(shortReasonSchema, reason, 'reason');
+    return this.change(id, 'person_not_notified', 'bot', (t, at) => {
+      if (t.personNotNotified?.reason === why) return undefined;
+      return {
+        ...t,
+        personNotNotified: { at, reason: why },
+        updatedAt: at,
+        history: [...t.history, entry(at, 'bot', 'person_not_notified', why)],
+      };
+    });
+  }
+
+  /**
+   * Adds a history entry for something that happened around the ticket without changing its
+   * status, such as an agent starting or ending a live chat with the person, or an agent hub
+   * reporting on a handoff. Allowed in any status.
+   * @throws TicketNotFoundError for an unknown id.
+   */
+  async recordEvent(id: string, action: TicketEventAction, by: string, note?: string): Promise<Ticket> {
+    const e = parse(recordEventSchema, { action, by, note });
+    return this.change(id, e.action, e.by, (t, at) => ({
+      ...t,
+      updatedAt: at,
+      history: [...t.history, entry(at, e.by, e.action, e.note)],
+    }));
   }
 
   /**
