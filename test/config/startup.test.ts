@@ -26,13 +26,16 @@ function startBot(env: NodeJS.ProcessEnv, onStdout?: (text: string, kill: (signa
       onStdout?.(stdout, (s) => child.kill(s));
     });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
 }
+
+// Start-up trains the knowledge model and opens the store: allow for a busy machine.
+jest.setTimeout(90_000);
 
 describe('process start-up and shutdown', () => {
   it('exits 1 with one message listing every config problem and no stack trace', async () => {
