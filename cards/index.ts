@@ -62,7 +62,10 @@ export interface AnswerCardData {
   /** Knowledge entry shown; echoed in every submission. */
   readonly entryId: string;
   readonly title: string;
-  /** The answer in Markdown (the Adaptive Cards subset: emphasis, lists, links). */
+  /**
+   * The answer in Markdown. It is sent as the message text, above the card, so the card itself
+   * carries the title, source, links and follow-ups and clients do not show the answer twice.
+   */
   readonly text: string;
   /** Small print under the answer, e.g. where the information comes from. */
   readonly source?: string;

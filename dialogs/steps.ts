@@ -36,7 +36,8 @@ export function guidedStepsMessages(entryId: string, steps: KnowledgeSteps, chan
   const speak = `${steps.title}. ${steps.items.map(spokenStep).join(' ')}`;
   return [
     cardMessage({
-      text: `**${steps.title}**\n\n${numbered.join('\n')}`,
+      // The steps are on the card (and in its fallback text), so the message text does not repeat them.
+      text: `Here's how, step by step: **${steps.title}**`,
       speak,
       card: createStepsCard({
         entryId,

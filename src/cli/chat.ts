@@ -37,14 +37,27 @@ function isObject(v: unknown): v is Json {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** Pulls the title (first text block) and the actions out of an Adaptive Card, recursing into containers. */
-export function describeCard(card: unknown): { title?: string; buttons: ChatButton[] } {
+/** Pulls the title (first text block), the other text and the actions out of an Adaptive Card, recursing into containers. */
+export function describeCard(card: unknown): { title?: string; lines: string[]; buttons: ChatButton[] } {
   const texts: string[] = [];
   const buttons: ChatButton[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!isObject(node)) return;
     if (node.type === 'TextBlock' && typeof node.text === 'string') texts.push(node.text);
+    if (node.type === 'ColumnSet' && Array.isArray(node.columns)) {
+      // A row of columns (e.g. "1." and a step) reads as one line.
+      const row: string[] = [];
+      const collect = (n: unknown): void => {
+        if (Array.isArray(n)) return n.forEach(collect);
+        if (!isObject(n)) return;
+        if (n.type === 'TextBlock' && typeof n.text === 'string') row.push(n.text);
+        for (const key of ['items', 'columns']) collect(n[key]);
+      };
+      collect(node.columns);
+      texts.push(row.join(' '));
+      return;
+    }
     if (typeof node.type === 'string' && node.type.startsWith('Action.') && typeof node.title === 'string') {
       if (node.type === 'Action.OpenUrl') buttons.push({ title: node.title, url: String(node.url ?? '') });
       else if (node.type === 'Action.Submit' || node.type === 'Action.Execute') {
@@ -56,7 +69,7 @@ export function describeCard(card: unknown): { title?: string; buttons: ChatButt
     for (const key of ['body', 'items', 'columns', 'actions', 'card']) walk(node[key]);
   };
   walk(card);
-  return { title: texts[0], buttons };
+  return { title: texts[0], lines: texts.slice(1), buttons };
 }
 
 /** Renders the bot's replies as lines of text and collects the buttons, numbered from 1. */
@@ -75,6 +88,7 @@ export function renderReplies(activities: readonly InboundActivity[]): { lines: 
       if (att.contentType === 'application/vnd.microsoft.card.adaptive') {
         const card = describeCard(att.content);
         if (card.title) lines.push(`     == ${card.title} ==`);
+        for (const line of card.lines) lines.push(`     ${line.replace(/\n/g, '\n     ')}`);
         card.buttons.forEach(add);
       }
     }

@@ -17,7 +17,11 @@ const cases: [string, Turn[], TopicOutcome][] = [
         'default method',
         [
           (r) => {
-            expect(r.text).toMatch(/1\. .*aka\.ms\/mysecurityinfo.*\n2\. .*\n3\. .*\n4\. /);
+            const card = JSON.stringify(r.attachments?.[0]?.content);
+            for (let n = 1; n <= 4; n++) expect(card).toContain(`"text":"${n}."`);
+            expect(card).not.toContain('"text":"5."');
+            expect(card).toContain('aka.ms/mysecurityinfo');
+            expect(r.speak).toMatch(/Step 1: .*my security info.*Step 4: /);
             expect(r.speak).not.toMatch(/https?:/);
           },
           /make sure another one/,
@@ -30,7 +34,7 @@ const cases: [string, Turn[], TopicOutcome][] = [
   ],
   [
     'default method, stuck: hands over',
-    [OPEN, ['1', [/1\. /, /make sure/, /Did that work/]], ["I'm stuck", []]],
+    [OPEN, ['1', [/step by step/, /make sure/, /Did that work/]], ["I'm stuck", []]],
     { kind: 'handoff', type: 'change_method', summary: 'Could not change the default MFA method with self-service', details: { change: 'default_method', selfServiceTried: true } },
   ],
   [
