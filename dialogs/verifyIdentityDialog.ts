@@ -221,7 +221,8 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     const options = step.options ?? {};
     valuesOf(step).standalone = options.standalone === true;
     const activity = step.context.activity;
-    const recalled = await this.deps.sessions.recall(conversationIdOf(step), activity.from?.id);
+    // A recent proof is reused, unless some numbers are ruled out (a lost phone): it may have been made with one of them.
+    const recalled = options.excludeMethods?.length ? undefined : await this.deps.sessions.recall(conversationIdOf(step), activity.from?.id);
     if (recalled) {
       await step.context.sendActivity(say("You're already verified in this conversation, so I don't need to send you another code."));
       return step.endDialog(recalled);

@@ -258,3 +258,21 @@ async function mustGet(w: HelpdeskWorld, id: string): Promise<Ticket> {
   if (!ticket) throw new Error(`ticket ${id} not found`);
   return ticket;
 }
+
+describe('EscalateDialog: a proof made with the lost phone does not count', () => {
+  it('asks for a fresh code to another number even when the conversation was verified by the lost mobile', async () => {
+    const w = await helpdeskWorld();
+    // Proven a minute ago with a code to Alice's mobile: the very phone now reported lost.
+    await w.sessions.remember(
+      CONVERSATION_ID,
+      { verified: true, personId: '5b2f7c1e-3a4d-4e8f-9b10-0a1b2c3d4e01', email: ALICE, displayName: 'Alice Smith', staffId: '100001', method: 'sms', destinationMasked: '***101', at: new Date(w.clock.now()).toISOString() },
+      'user-1',
+    );
+    const s = session(new EscalateDialog(w.services), 'webchat', lost(true, true));
+    await play(s, w, [
+      ['start', [INTRO, ASK_EMAIL]],
+      [ALICE, all(/How should I send your code/, choices('Text to other mobile ending 102', 'Call to other mobile ending 102', 'Call to office phone ending 101'))],
+    ]);
+    expect(w.outbox.list()).toHaveLength(0);
+  });
+});
