@@ -9,6 +9,7 @@ import type { Logger } from './logger';
 import { createHelpdeskApplication } from './bot/helpdeskBot';
 import { createTurnErrorHandler } from './bot/turnError';
 import { turnLoggerMiddleware } from './bot/turnLogger';
+import { duplicateActivityMiddleware } from './bot/duplicateActivityMiddleware';
 import { createHttpServer, type HttpServer, type RouteInstaller } from './server';
 import { devOutboxRoute } from './channels/devOutboxRoute';
 import { VOICE_CODE_REPEAT_PATH, voiceCodeRepeatRoute } from './channels/voiceCodeRepeatRoute';
@@ -91,6 +92,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   };
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
   adapter.use(turnLoggerMiddleware(logger));
+  adapter.use(duplicateActivityMiddleware(store, logger));
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });
 
   // Services before the dialogs, so the dialogs can be given them.
