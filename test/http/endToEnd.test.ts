@@ -1,3 +1,4 @@
+import { isLoopback } from '../../src/channels/devOutboxRoute';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -94,5 +95,18 @@ describe('end to end over HTTP', () => {
 
     // The person sees the outcome of their own ticket.
     expect((await say("what's the status of my ticket")).join('\n')).toMatch(new RegExp(`${id}[\\s\\S]*resolved[\\s\\S]*Temporary Access Pass`));
+  });
+});
+
+describe('dev outbox access', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['10.0.0.5', false],
+    ['::ffff:192.168.1.20', false],
+    [undefined, false],
+  ])('%s is loopback: %s', (address, expected) => {
+    expect(isLoopback(address)).toBe(expected);
   });
 });
