@@ -1,5 +1,5 @@
 import { ActionTypes, type Activity } from 'botbuilder';
-import { createAnswerCard, createFeedbackCard, createStepsCard, type CardFollowUp } from '../cards';
+import { createAnswerCard, createFeedbackCard, type CardFollowUp } from '../cards';
 import type { KnowledgeClassification } from '../src/knowledge/knowledgeNlu';
 import type { KnowledgeDialog, KnowledgeEntry } from '../src/knowledge/types';
 import { cardMessage, say } from './reply';
@@ -68,29 +68,6 @@ export function answerMessage(entry: KnowledgeEntry, lookup: EntryLookup): Parti
     speak: entry.speech,
     card,
     suggestions: followUps.map((e) => e.topic),
-  });
-}
-
-/**
- * The entry's numbered instructions as a steps card, or `undefined` when it has none.
- * @param entry an entry with `steps`
- */
-export function stepsMessage(entry: KnowledgeEntry): Partial<Activity> | undefined {
-  if (!entry.steps) return undefined;
-  const { title, items } = entry.steps;
-  const numbered = items.map((item, i) => `${i + 1}. ${item}`);
-  const speak = `${title}. ${items.map((item, i) => `Step ${i + 1}: ${toPlainText(item)}`).join(' ')}`;
-  return cardMessage({
-    text: `**${title}**\n\n${numbered.join('\n')}`,
-    speak: speak.replace(/https?:\/\/\S+/g, 'the link in the chat'),
-    card: createStepsCard({
-      entryId: entry.id,
-      title,
-      steps: items,
-      fallbackText: `${title}\n${toPlainText(numbered.join('\n'))}`,
-      speak: speak.replace(/https?:\/\/\S+/g, 'the link in the chat'),
-    }),
-    suggestions: ['Done, that worked', "I'm stuck"],
   });
 }
 

@@ -6,7 +6,6 @@
 /** The national helpdesk, as written and as spoken. */
 export const HELPDESK_PHONE = '0333 200 1133';
 export const HELPDESK_PHONE_SPOKEN = 'oh three three three, two oh oh, one one three three';
-export const HELPDESK_EMAIL = 'helpdesk@nhs.net';
 
 /** Where people manage their own sign-in methods. */
 export const SECURITY_INFO_URL = 'https://aka.ms/mysecurityinfo';

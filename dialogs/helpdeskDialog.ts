@@ -10,10 +10,6 @@ import { say } from './reply';
 export const HELP_TEXT =
   'Answer the question above to carry on. You can also say **cancel** to stop, **start over** to go back to the menu, or **talk to a person** at any time.';
 
-/** Contact details used when no person can be reached through the bot. */
-export const HELPDESK_CONTACT_TEXT =
-  'You can reach the national helpdesk by phone on **0333 200 1133** or by email at **helpdesk@nhs.net**. Your local administrator can also help.';
-
 /**
  * Base for every conversation of the bot. It handles the global interruptions at any step:
  * help (re-prompts), cancel, start over (back to the menu) and "talk to a person".

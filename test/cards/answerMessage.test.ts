@@ -1,6 +1,6 @@
 import type { Attachment } from 'botbuilder';
-import { answerMessage, fallbackMessage, feedbackMessage, stepsMessage, toPlainText } from '../../dialogs/answerMessage';
-import { loadKnowledgeBase, lookupEntry, URL_PATTERN } from '../../src/knowledge/knowledgeBase';
+import { answerMessage, fallbackMessage, feedbackMessage, toPlainText } from '../../dialogs/answerMessage';
+import { loadKnowledgeBase, lookupEntry } from '../../src/knowledge/knowledgeBase';
 import { actionsOf, adaptiveCardIssues } from './adaptiveCardsSdk';
 
 const entries = loadKnowledgeBase();
@@ -22,27 +22,6 @@ describe('answerMessage', () => {
     const submits = actionsOf(card).filter((a) => a.type === 'Action.Submit');
     for (const a of submits) expect((a.data as { verb?: unknown }).verb).toEqual(expect.any(String));
     expect(submits.some((a) => (a.data as { verb: string }).verb === 'start_dialog')).toBe(entry.dialog !== undefined);
-  });
-});
-
-describe('stepsMessage', () => {
-  it('builds a steps card for entries with steps only', () => {
-    const newPhone = lookup('new_phone');
-    expect(newPhone).toBeDefined();
-    if (!newPhone) return;
-    const activity = stepsMessage(newPhone);
-    expect(activity?.text).toContain('8. Re-verify your accounts');
-    expect(activity?.speak).toContain('Step 8:');
-    expect(adaptiveCardIssues(cardOf(activity ?? {}))).toEqual([]);
-    const guest = lookup('guest_users');
-    expect(guest && stepsMessage(guest)).toBeUndefined();
-  });
-
-  it('keeps URLs out of the spoken steps', () => {
-    const change = lookup('change_default_method');
-    const activity = change && stepsMessage(change);
-    expect(activity?.text).toContain('https://aka.ms/mysecurityinfo');
-    expect(activity?.speak).not.toMatch(URL_PATTERN);
   });
 });
 
