@@ -12,16 +12,45 @@ import ticketTemplate from './ticket.json';
 export type CardJson = Record<string, unknown>;
 
 /**
- * Expands an Adaptive Card template with `adaptivecards-templating`.
+ * Parsed templates, keyed by the JSON they were parsed from. Parsing a template runs the
+ * adaptive-expressions parser over every `${...}` in it, which costs far more than expanding it,
+ * so each template is parsed once and its `Template` reused for every card.
+ */
+const parsedTemplates = new WeakMap<object, ACData.Template>();
+
+/**
+ * The parsed `adaptivecards-templating` template for a JSON template, parsed on first use.
+ * @param template the JSON template from `cards/`
+ */
+function parsedTemplate(template: object): ACData.Template {
+  let parsed = parsedTemplates.get(template);
+  if (parsed === undefined) {
+    parsed = new ACData.Template(template);
+    parsedTemplates.set(template, parsed);
+  }
+  return parsed;
+}
+
+/**
+ * Expands an Adaptive Card template with `adaptivecards-templating`. The template is parsed
+ * once and the parsed form reused; each call returns a new object that shares nothing with
+ * the template.
  * @param template the JSON template from `cards/`
  * @param data the values bound to `$root`
  */
 export function expandCard(template: object, data: object): CardJson {
-  const expanded: unknown = new ACData.Template(template).expand({ $root: data });
+  const expanded: unknown = parsedTemplate(template).expand({ $root: data });
   if (expanded === null || typeof expanded !== 'object' || Array.isArray(expanded)) {
     throw new Error('Card template did not expand to an object');
   }
   return expanded as CardJson;
+}
+
+/** Parses every card template now, so that no conversation turn pays for it. */
+export function prepareCardTemplates(): void {
+  for (const template of [answerTemplate, feedbackTemplate, menuTemplate, noticeTemplate, stepsTemplate, ticketTemplate]) {
+    parsedTemplate(template);
+  }
 }
 
 /** One button of the menu card. */

@@ -29,6 +29,7 @@ import { createTeamsAgents, type TeamsAgents } from './teams';
 import { MainDialog } from '../dialogs/mainDialog';
 import { transcriptMiddleware } from './bot/transcriptMiddleware';
 import { TranscriptLog } from './tickets/transcriptLog';
+import { prepareCardTemplates } from '../cards';
 
 /** Parts a test may replace at the edges of the graph. */
 export interface CompositionOverrides {
@@ -83,6 +84,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const verification = await createVerification({ config, store, clock, logger, sender: overrides.sender, voiceRepeatUrl });
   const knowledge = await KnowledgeNlu.create();
   logger.info({ entries: knowledge.entries.length, trainingMs: knowledge.trainingMs }, 'Knowledge base trained');
+  prepareCardTemplates();
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.microsoftApp.id ?? '',

@@ -1,10 +1,12 @@
 import type { Attachment } from 'botbuilder';
+import * as ACData from 'adaptivecards-templating';
 import {
   createAnswerCard,
   createFeedbackCard,
   createMenuCard,
   createStepsCard,
   parseKnowledgeSubmit,
+  prepareCardTemplates,
   type CardJson,
 } from '../../cards';
 import { actionsOf, adaptiveCardIssues } from './adaptiveCardsSdk';
@@ -117,5 +119,38 @@ describe('parseKnowledgeSubmit', () => {
     expect(parseKnowledgeSubmit({ verb: 'feedback', entryId: 'x' })).toBeUndefined();
     expect(parseKnowledgeSubmit(undefined)).toBeUndefined();
     expect(parseKnowledgeSubmit('followup')).toBeUndefined();
+  });
+});
+
+describe('parsed templates', () => {
+  it('are reused: a card expanded again with other values shares nothing with the first', () => {
+    const first = createFeedbackCard({ entryId: 'lost_phone', question: 'Helpful?' });
+    const firstContent = content(first);
+    (firstContent.body as Record<string, unknown>[])[0].text = 'changed by a caller';
+    const second = content(createFeedbackCard({ entryId: 'new_phone' }));
+    expect((second.body as Record<string, unknown>[])[0].text).toBe('Did this answer help?');
+    expect(actionsOf(second).map((a) => parseKnowledgeSubmit(a.data))).toEqual([
+      { verb: 'feedback', helpful: true, entryId: 'new_phone' },
+      { verb: 'feedback', helpful: false, entryId: 'new_phone' },
+    ]);
+  });
+
+  it('make expanding a card cheap once prepared (no parsing per card)', () => {
+    prepareCardTemplates();
+    const data = {
+      entryId: 'change_default_method',
+      title: 'Changing your default method',
+      text: 'Go to the security info page.',
+      followUps: [{ id: 'remove_method', title: 'Removing a method' }],
+      fallbackText: 'Changing your default method',
+      speak: 'Go to the security info page.',
+    };
+    const parse = jest.spyOn(ACData.Template, 'parseInterpolatedString');
+    try {
+      for (let i = 0; i < 20; i += 1) createAnswerCard({ ...data, entryId: `entry_${i}` });
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
