@@ -6,6 +6,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
+  // One jongodb server (a MongoDB-compatible test server) for every test file, always stopped at the end.
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/support/globalTeardown.ts',
   // otplib's CommonJS build requires @scure/base and @noble/hashes, which ship as ES modules only.
   // Node 20 loads them natively, but jest's module runtime cannot, so jest compiles them to CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble)/)'],

@@ -1,33 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { MongoClient } from 'mongodb';
 import { MongoDocumentStore } from '../../src/store/mongodb/mongoDocumentStore';
+import { dropDatabase, freshDatabase, mongoTestTargets } from '../support/jongodb';
 import { documentStoreContract } from './documentStoreContract';
 
-/**
- * The MongoDB adapter runs the same contract as SQLite whenever MONGODB_URI points at a
- * server. Without one (no server is available in every environment) the suite is skipped,
- * and says so.
- */
-const uri = process.env.MONGODB_URI;
-
-if (!uri) {
-  console.info('MongoDocumentStore contract tests skipped: set MONGODB_URI to run them against a MongoDB server.');
-}
-
-(uri ? describe : describe.skip)('MongoDocumentStore (needs MONGODB_URI)', () => {
+describe.each(mongoTestTargets())('MongoDocumentStore on $name', ({ uri }) => {
   documentStoreContract(() => {
-    const database = `helpdesk_test_${randomUUID().replace(/-/g, '')}`;
+    const database = freshDatabase();
     return {
-      create: async () => new MongoDocumentStore({ uri: uri ?? '', database }),
+      create: async () => new MongoDocumentStore({ uri, database }),
       reopen: async (previous) => {
         await previous.close();
-        return new MongoDocumentStore({ uri: uri ?? '', database });
+        return new MongoDocumentStore({ uri, database });
       },
-      cleanup: async () => {
-        const client = await MongoClient.connect(uri ?? '');
-        await client.db(database).dropDatabase();
-        await client.close();
-      },
+      cleanup: () => dropDatabase(uri, database),
     };
   }, { persistent: true });
 });
