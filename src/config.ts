@@ -3,6 +3,22 @@ import { z } from 'zod';
 /** Shortest bearer token accepted in `AGENT_API_TOKENS`. */
 export const MIN_AGENT_TOKEN_LENGTH = 24;
 
+/** One agent API token and the agent it belongs to. */
+export interface AgentToken {
+  /** Recorded as the actor of everything done with the token: the name before `:`, or `agent-N` for a plain token (N = its position in the list). */
+  readonly name: string;
+  readonly token: string;
+}
+
+/**
+ * True for an agent name of 1 to 64 letters, digits, spaces and `. _ @ ' -`, starting with a
+ * letter or digit. Format characters (zero-width, bidi controls) and control characters are refused,
+ * so a name cannot pose as another one.
+ */
+export function isAgentName(name: string): boolean {
+  return /^[\p{L}\p{N}][\p{L}\p{M}\p{N} ._@'-]{0,63}$/u.test(name) && !/\p{Cf}|\p{Cc}/u.test(name);
+}
+
 /** Log levels understood by pino, plus `silent`. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -96,18 +112,33 @@ const schema = z.object({
       .optional(),
   ),
   AGENT_API_TOKENS: optionalString.transform((v, ctx) => {
-    if (v === undefined) return [] as string[];
-    const tokens = v.split(',').map((t) => t.trim());
-    tokens.forEach((t, i) => {
-      // Never echo a token back: the message names its position and length only.
-      if (t.length < MIN_AGENT_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(t)) {
+    if (v === undefined) return [] as AgentToken[];
+    const entries = v.split(',').map((t) => t.trim());
+    const agents: AgentToken[] = [];
+    entries.forEach((entry, i) => {
+      const problem = (detail: string) =>
         ctx.addIssue({
           code: z.ZodIssueCode.custom,
-          message: `expects comma-separated bearer tokens of at least ${MIN_AGENT_TOKEN_LENGTH} printable characters without spaces each; token ${i + 1} of ${tokens.length} ${t.length < MIN_AGENT_TOKEN_LENGTH ? `has ${t.length} characters` : 'contains spaces or non-printable characters'}`,
+          message: `expects comma-separated entries "name:token" or "token", each token at least ${MIN_AGENT_TOKEN_LENGTH} printable characters without spaces; entry ${i + 1} of ${entries.length} ${detail}`,
         });
-      }
+      const colon = entry.indexOf(':');
+      const name = colon >= 0 ? entry.slice(0, colon).trim() : `agent-${i + 1}`;
+      const token = colon >= 0 ? entry.slice(colon + 1).trim() : entry;
+      // Never echo a token back: a message names the entry's position and the token's length only.
+      if (colon >= 0 && !isAgentName(name)) problem(`has a name that is not 1 to 64 letters, digits, spaces or . _ @ ' - (format characters such as zero-width or bidi marks are refused)`);
+      if (token.length < MIN_AGENT_TOKEN_LENGTH) problem(`has a token of ${token.length} characters`);
+      else if (!/^[\x21-\x7e]+$/.test(token)) problem('has a token with spaces or non-printable characters');
+      else agents.push({ name, token });
     });
-    return tokens;
+    const seenNames = new Set<string>();
+    const seenTokens = new Set<string>();
+    for (const a of agents) {
+      if (seenNames.has(a.name.toLowerCase())) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `names the agent "${a.name}" twice; each agent needs one name of its own` });
+      if (seenTokens.has(a.token)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'lists one token twice; each token belongs to one agent' });
+      seenNames.add(a.name.toLowerCase());
+      seenTokens.add(a.token);
+    }
+    return agents;
   }),
   SECURITY_WEBHOOK_URL: optionalString.pipe(
     z
@@ -164,8 +195,8 @@ export interface Config {
   readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly fromNumber: string };
   /** Public base URL of the bot (for Twilio callbacks), without a trailing slash. */
   readonly publicBaseUrl?: string;
-  /** Bearer tokens accepted by the agents' REST API; empty means the API is disabled (503). */
-  readonly agentApiTokens: readonly string[];
+  /** Bearer tokens accepted by the agents' REST API, each with its agent; empty means the API is disabled (503). */
+  readonly agentApiTokens: readonly AgentToken[];
   /** Where new P1 tickets are POSTed for the security team; absent means no webhook. */
   readonly securityWebhookUrl?: string;
   /** Helpdesk agents in Teams. */

@@ -1,11 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import type { AgentToken } from '../config';
 import type { Logger } from '../logger';
 import { redact } from '../logger';
 import type { RouteInstaller } from '../server';
 import {
-  agentNameSchema,
   agentView,
   InvalidTicketTransitionError,
   isTicketId,
@@ -24,12 +24,14 @@ import type { FieldError } from './activitySchema';
 
 /** Base path of the agents' API. */
 export const TICKETS_API_PATH = '/api/tickets';
+/** Tells the caller which agent its token belongs to. */
+export const AGENT_WHOAMI_PATH = '/api/agent';
 
 /** Dependencies of {@link ticketsApiRoutes}. */
 export interface TicketsApiDeps {
   readonly tickets: TicketService;
-  /** Accepted bearer tokens; when empty every route answers 503 `agent_api_disabled`. */
-  readonly tokens: readonly string[];
+  /** Accepted bearer tokens and their agents; when empty every route answers 503 `agent_api_disabled`. */
+  readonly tokens: readonly AgentToken[];
   readonly logger: Logger;
 }
 
@@ -59,7 +61,11 @@ const listQuerySchema = z
   })
   .strict();
 
-const agentField = z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).pipe(agentNameSchema);
+/**
+ * The acting agent is the token's owner. An `agent` field is tolerated only when it names that
+ * same agent (older clients send it); any other value is refused rather than recorded.
+ */
+const agentField = z.string({ invalid_type_error: 'must be a string' }).optional();
 const textField = z
   .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
   .trim()
@@ -75,10 +81,7 @@ const noteBody = z
   })
   .strict();
 const resolveBody = z.object({ agent: agentField, resolution: textField }).strict();
-const cancelBody = z.object({ agent: agentField.optional() }).strict();
-
-/** Actor recorded when a ticket is cancelled through the API without an agent name. */
-export const ANONYMOUS_API_ACTOR = 'agent-api';
+const cancelBody = z.object({ agent: agentField }).strict();
 
 /** A problem that becomes an HTTP error response. */
 class HttpProblem extends Error {
@@ -128,66 +131,77 @@ function ticketIdOf(req: Request): string {
   return id;
 }
 
+/** Refuses a body whose `agent` names anyone but the token's owner. */
+function checkAgentField(body: { agent?: string }, agent: string): void {
+  if (body.agent !== undefined && body.agent !== agent) {
+    throw invalid([{ field: 'agent', message: 'must be left out: the agent is the owner of the token' }]);
+  }
+}
+
 function sha256(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
 /**
  * The agents' REST API under `/api/tickets`. Every route needs `Authorization: Bearer <token>`
- * with one of the configured tokens: none gives 401, a wrong one 403. Tokens are compared as
+ * with one of the configured tokens: none gives 401, a wrong one 403. The acting agent is
+ * always the token's owner, never a name in the body. Tokens are compared as
  * SHA-256 digests with `timingSafeEqual`, so the comparison time does not depend on where a
  * guess goes wrong. With no tokens configured every route answers 503 `agent_api_disabled`.
  *
+ * - `GET /api/agent` → `{ agent }`, the name the token belongs to
  * - `GET /api/tickets?status=&priority=&type=&limit=&cursor=` → `{ items, nextCursor }`, newest first
  * - `GET /api/tickets/:id`
- * - `POST /api/tickets/:id/claim` `{ agent }`
- * - `POST /api/tickets/:id/notes` `{ agent, text, visibleToUser? }`
- * - `POST /api/tickets/:id/resolve` `{ agent, resolution }`
- * - `POST /api/tickets/:id/cancel` `{ agent? }`
+ * - `POST /api/tickets/:id/claim`
+ * - `POST /api/tickets/:id/notes` `{ text, visibleToUser? }`
+ * - `POST /api/tickets/:id/resolve` `{ resolution }`
+ * - `POST /api/tickets/:id/cancel`
  *
  * Invalid input gives 400 `{ error: 'invalid_request', fields: [{ field, message }] }`; an
  * unknown or malformed id 404; a change the ticket's state forbids 409.
  */
 export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
   const { tickets, logger } = deps;
-  const tokenDigests = deps.tokens.map(sha256);
+  const agents = deps.tokens.map((t) => ({ name: t.name, digest: sha256(t.token) }));
 
-  /** Sends the 503/401/403 answer and returns false unless the request carries a valid token. */
-  const authorized = (req: Request, res: Response): boolean => {
-    if (tokenDigests.length === 0) {
+  /** Sends the 503/401/403 answer and returns undefined unless the request carries a valid token; else the token's agent. */
+  const authorized = (req: Request, res: Response): string | undefined => {
+    if (agents.length === 0) {
       res.send(503, { error: 'agent_api_disabled', message: 'The agents API is disabled: set AGENT_API_TOKENS to enable it.' });
-      return false;
+      return undefined;
     }
     const header = req.header('authorization');
     const match = typeof header === 'string' ? /^Bearer[ ]+([^\s]+)[ ]*$/i.exec(header) : null;
     if (!match) {
       res.header('WWW-Authenticate', 'Bearer realm="agents"');
       res.send(401, { error: 'unauthorized', message: 'Send an agent API token as "Authorization: Bearer <token>".' });
-      return false;
+      return undefined;
     }
     const presented = sha256(match[1]);
-    let ok = false;
-    for (const digest of tokenDigests) ok = timingSafeEqual(digest, presented) || ok;
-    if (!ok) {
+    let owner: string | undefined;
+    // Compare against every token, so the time taken does not tell which one matched.
+    for (const agent of agents) if (timingSafeEqual(agent.digest, presented)) owner = agent.name;
+    if (owner === undefined) {
       logger.warn({ path: req.path() }, 'agents API: request with an unknown token');
       res.header('WWW-Authenticate', 'Bearer realm="agents", error="invalid_token"');
       res.send(403, { error: 'forbidden', message: 'This token is not accepted.' });
-      return false;
+      return undefined;
     }
-    return true;
+    return owner;
   };
 
   const handle =
-    (work: (req: Request) => Promise<{ status: number; body: unknown }>) =>
+    (work: (req: Request, agent: string) => Promise<{ status: number; body: unknown }>) =>
     async (req: Request, res: Response): Promise<void> => {
       res.header('Cache-Control', 'no-store');
-      if (!authorized(req, res)) return;
+      const agent = authorized(req, res);
+      if (agent === undefined) return;
       try {
-        const { status, body } = await work(req);
+        const { status, body } = await work(req, agent);
         res.send(status, body);
       } catch (err) {
         const { status, body } = toHttp(err);
-        if (status >= 500) logger.error({ err: redact(err), path: req.path() }, 'agents API request failed');
+        if (status >= 500) logger.error({ err: redact(err), path: req.path(), agent }, 'agents API request failed');
         res.send(status, body);
       }
     };
@@ -195,6 +209,10 @@ export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
   const ok = (ticket: Ticket) => ({ status: 200, body: agentView(ticket) });
 
   return (server: Server) => {
+    server.get(
+      AGENT_WHOAMI_PATH,
+      handle(async (_req, agent) => ({ status: 200, body: { agent } })),
+    );
     server.get(
       TICKETS_API_PATH,
       handle(async (req) => {
@@ -214,34 +232,36 @@ export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
     );
     server.post(
       `${TICKETS_API_PATH}/:id/claim`,
-      handle(async (req) => {
+      handle(async (req, agent) => {
         const id = ticketIdOf(req);
-        const body = parseWith(claimBody, bodyOf(req));
-        return ok(await tickets.claim(id, body.agent));
+        checkAgentField(parseWith(claimBody, bodyOf(req)), agent);
+        return ok(await tickets.claim(id, agent));
       }),
     );
     server.post(
       `${TICKETS_API_PATH}/:id/notes`,
-      handle(async (req) => {
+      handle(async (req, agent) => {
         const id = ticketIdOf(req);
         const body = parseWith(noteBody, bodyOf(req));
-        return ok(await tickets.addNote(id, body));
+        checkAgentField(body, agent);
+        return ok(await tickets.addNote(id, { agent, text: body.text, visibleToUser: body.visibleToUser }));
       }),
     );
     server.post(
       `${TICKETS_API_PATH}/:id/resolve`,
-      handle(async (req) => {
+      handle(async (req, agent) => {
         const id = ticketIdOf(req);
         const body = parseWith(resolveBody, bodyOf(req));
-        return ok(await tickets.resolve(id, body));
+        checkAgentField(body, agent);
+        return ok(await tickets.resolve(id, { agent, resolution: body.resolution }));
       }),
     );
     server.post(
       `${TICKETS_API_PATH}/:id/cancel`,
-      handle(async (req) => {
+      handle(async (req, agent) => {
         const id = ticketIdOf(req);
-        const body = parseWith(cancelBody, bodyOf(req));
-        return ok(await tickets.cancel(id, body.agent ?? ANONYMOUS_API_ACTOR));
+        checkAgentField(parseWith(cancelBody, bodyOf(req)), agent);
+        return ok(await tickets.cancel(id, agent));
       }),
     );
   };

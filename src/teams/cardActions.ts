@@ -5,7 +5,7 @@ import { createNoticeCard, TICKET_CARD_VERBS } from '../../cards';
 import type { Logger } from '../logger';
 import { redact } from '../logger';
 import { InvalidTicketTransitionError, TicketAlreadyClaimedError, TicketNotFoundError, TicketValidationError } from '../tickets/errors';
-import { MAX_TEXT_LENGTH, TICKET_ID_PATTERN, type Ticket } from '../tickets/model';
+import { cleanDisplayName, MAX_TEXT_LENGTH, TICKET_ID_PATTERN, type Ticket } from '../tickets/model';
 import type { TicketService } from '../tickets/ticketService';
 import type { HelpdeskQueues } from './helpdeskQueue';
 import type { LiveRelay } from './relay';
@@ -73,7 +73,7 @@ async function checkMembership(context: TurnContext, deps: TicketCardActionsDeps
   if (!userId) return { member: false, why: 'I could not tell who you are.' };
   try {
     const member = await TeamsInfo.getTeamMember(context, queue.teamId, userId);
-    const name = (member.name ?? from.name ?? userId).trim().slice(0, 200) || userId;
+    const name = cleanDisplayName(member.name) ?? cleanDisplayName(from.name) ?? userId.slice(0, 200);
     return {
       member: true,
       agent: { id: from.id, ...(from.aadObjectId ? { aadObjectId: from.aadObjectId } : member.aadObjectId ? { aadObjectId: member.aadObjectId } : {}), name },

@@ -51,8 +51,24 @@ const longText = (max: number) =>
     // eslint-disable-next-line no-control-regex
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'must not contain control characters');
 
-/** An agent's display name or sign-in name, as recorded in history and assignments. */
-export const agentNameSchema = shortText(200);
+/**
+ * A display name from a client made safe to record and show: control and format characters
+ * (newlines, zero-width and bidi marks) removed, runs of white space made one space, and the result
+ * cut to `max` characters. `undefined` when nothing is left.
+ */
+export function cleanDisplayName(raw: unknown, max = 200): string | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const cleaned = raw
+    .slice(0, max * 4)
+    .replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const cut = [...cleaned].slice(0, max).join('').trim();
+  return cut === '' ? undefined : cut;
+}
+
+/** An agent's display name or sign-in name, as recorded in history and assignments; format characters (zero-width, bidi) are refused. */
+export const agentNameSchema = shortText(200).refine((s) => !/\p{Cf}/u.test(s), 'must not contain format characters (zero-width or bidi marks)');
 
 /** Evidence that the person proved control of a number the directory holds, or why that did not happen. */
 export const verificationEvidenceSchema = z.discriminatedUnion('verified', [

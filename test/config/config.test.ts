@@ -186,22 +186,61 @@ describe('loadConfig: agents API and security webhook', () => {
     expect(loadConfig({ AGENT_API_TOKENS: ' ', SECURITY_WEBHOOK_URL: '' })).toMatchObject({ agentApiTokens: [], securityWebhookUrl: undefined });
   });
 
-  it('reads comma-separated tokens and trims them', () => {
-    expect(loadConfig({ AGENT_API_TOKENS: ` ${TOKEN_A} , ${TOKEN_B}` }).agentApiTokens).toEqual([TOKEN_A, TOKEN_B]);
+  it('reads comma-separated tokens, each with its agent: name:token, or agent-N (its position) for a plain token', () => {
+    expect(loadConfig({ AGENT_API_TOKENS: ` ${TOKEN_A} , alice smith:${TOKEN_B},Zoë.O'Neil@nhs:${TOKEN_A}x` }).agentApiTokens).toEqual([
+      { name: 'agent-1', token: TOKEN_A },
+      { name: 'alice smith', token: TOKEN_B },
+      { name: "Zoë.O'Neil@nhs", token: `${TOKEN_A}x` },
+    ]);
+  });
+
+  it('keeps the name of a plain token stable across loads', () => {
+    const env = { AGENT_API_TOKENS: `alice:${TOKEN_A},${TOKEN_B}` };
+    expect(loadConfig(env).agentApiTokens[1]).toEqual({ name: 'agent-2', token: TOKEN_B });
+    expect(loadConfig(env).agentApiTokens).toEqual(loadConfig(env).agentApiTokens);
   });
 
   it('rejects a short token without echoing it, naming its position', () => {
     const problems = problemsOf({ AGENT_API_TOKENS: `${TOKEN_A},short-secret` });
-    expect(problems).toEqual([{ variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/at least 24 .*token 2 of 2 has 12 characters/) }]);
+    expect(problems).toEqual([{ variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/at least 24 .*entry 2 of 2 has a token of 12 characters/) }]);
     expect(JSON.stringify(problems)).not.toContain('short-secret');
+    const named = problemsOf({ AGENT_API_TOKENS: 'bob:short-secret' });
+    expect(named).toEqual([{ variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/entry 1 of 1 has a token of 12 characters/) }]);
+    expect(JSON.stringify(named)).not.toContain('short-secret');
   });
 
   it('rejects an empty entry and a token with spaces', () => {
-    expect(problemsOf({ AGENT_API_TOKENS: `${TOKEN_A},` })).toContainEqual({ variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/token 2 of 2 has 0 characters/) });
+    expect(problemsOf({ AGENT_API_TOKENS: `${TOKEN_A},` })).toContainEqual({ variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/entry 2 of 2 has a token of 0 characters/) });
     expect(problemsOf({ AGENT_API_TOKENS: 'with a space in the middle of it' })).toContainEqual({
       variable: 'AGENT_API_TOKENS',
-      message: expect.stringMatching(/token 1 of 1 contains spaces/),
+      message: expect.stringMatching(/entry 1 of 1 has a token with spaces/),
     });
+  });
+
+  it.each([
+    ['a zero-width space', 'ali\u200bce'],
+    ['a right-to-left override', '\u202eecila'],
+    ['a byte order mark inside', 'ali\ufeffce'],
+    ['a control character', 'ali\u0007ce'],
+    ['an empty name', ''],
+    ['a name of 65 characters', 'a'.repeat(65)],
+    ['a name starting with a dash', '-alice'],
+  ])('rejects an agent name with %s, without echoing the token', (_name, name) => {
+    const problems = problemsOf({ AGENT_API_TOKENS: `${name}:${TOKEN_B}` });
+    expect(problems).toEqual([{ variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/entry 1 of 1 has a name .*format characters/) }]);
+    expect(JSON.stringify(problems)).not.toContain(TOKEN_B);
+  });
+
+  it('rejects two agents of one name, and one token given twice', () => {
+    expect(problemsOf({ AGENT_API_TOKENS: `alice:${TOKEN_A},Alice:${TOKEN_B}` })).toEqual([
+      { variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/names the agent "Alice" twice/) },
+    ]);
+    const twice = problemsOf({ AGENT_API_TOKENS: `alice:${TOKEN_A},bob:${TOKEN_A}` });
+    expect(twice).toEqual([{ variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/one token twice/) }]);
+    expect(JSON.stringify(twice)).not.toContain(TOKEN_A);
+    expect(problemsOf({ AGENT_API_TOKENS: `agent-2:${TOKEN_A},${TOKEN_B}` })).toEqual([
+      { variable: 'AGENT_API_TOKENS', message: expect.stringMatching(/names the agent "agent-2" twice/) },
+    ]);
   });
 
   it('reads an http or https webhook URL', () => {

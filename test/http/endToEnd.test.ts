@@ -30,7 +30,7 @@ function codeFrom(text: string): string {
 describe('end to end over HTTP', () => {
   let t: TestHelpdesk;
   beforeAll(async () => {
-    t = await startTestHelpdesk({ AGENT_API_TOKENS: TOKEN });
+    t = await startTestHelpdesk({ AGENT_API_TOKENS: `Sam Agent:${TOKEN}` });
   });
   afterAll(async () => {
     await t.stop();
@@ -83,12 +83,12 @@ describe('end to end over HTTP', () => {
     expect(json).not.toMatch(/\+?447700900\d{3}/);
     expect((ticket.transcript as { text: string }[]).length).toBeGreaterThan(3);
 
-    const claim = await fetch(`${t.baseUrl}/api/tickets/${id}/claim`, { method: 'POST', headers: auth, body: JSON.stringify({ agent: 'Sam Agent' }) });
+    const claim = await fetch(`${t.baseUrl}/api/tickets/${id}/claim`, { method: 'POST', headers: auth, body: '{}' });
     expect(claim.status).toBe(200);
     const resolve = await fetch(`${t.baseUrl}/api/tickets/${id}/resolve`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ agent: 'Sam Agent', resolution: 'Removed the lost phone and issued a Temporary Access Pass.' }),
+      body: JSON.stringify({ resolution: 'Removed the lost phone and issued a Temporary Access Pass.' }),
     });
     expect(resolve.status).toBe(200);
     expect(await resolve.json()).toMatchObject({ status: 'resolved', assignee: 'Sam Agent' });

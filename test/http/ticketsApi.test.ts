@@ -6,6 +6,9 @@ import type { AgentTicketView, Ticket } from '../../src/tickets';
 
 const TOKEN = 'agent-token-0123456789-abcdef';
 const OTHER_TOKEN = 'second-agent-token-9876543210';
+const BOB_TOKEN = 'bob-agent-token-0123456789-zyxwv';
+/** Alice's named token, a plain token from an older set-up (the second entry: `agent-2`), and Bob's. */
+const AGENT_API_TOKENS = `alice:${TOKEN}, ${OTHER_TOKEN} ,bob:${BOB_TOKEN}`;
 
 type Json = Record<string, unknown>;
 interface ApiResponse {
@@ -38,7 +41,7 @@ describe("Agents' REST API", () => {
   let seeded: Ticket[];
 
   beforeAll(async () => {
-    t = await startTestHelpdesk({ AGENT_API_TOKENS: `${TOKEN},${OTHER_TOKEN}` }, { clock: clockFrom(steppingClock()) });
+    t = await startTestHelpdesk({ AGENT_API_TOKENS }, { clock: clockFrom(steppingClock()) });
     api = client(t.baseUrl);
     seeded = [];
     for (let i = 0; i < 23; i++) {
@@ -213,64 +216,98 @@ describe("Agents' REST API", () => {
       ticket = await t.helpdesk.tickets.createTicket(ticketInput({ summary: 'for changes' }));
     });
 
-    it('claims, notes and resolves a ticket', async () => {
-      const claimed = await api(`/api/tickets/${ticket.id}/claim`, { body: { agent: 'alice' } });
+    it('claims, notes and resolves a ticket as the agent the token belongs to', async () => {
+      const claimed = await api(`/api/tickets/${ticket.id}/claim`, { method: 'POST' });
       expect(claimed.status).toBe(200);
       expect(claimed.json).toMatchObject({ id: ticket.id, status: 'claimed', assignee: 'alice' });
-      const noted = await api(`/api/tickets/${ticket.id}/notes`, { body: { agent: 'alice', text: 'Called the person back.', visibleToUser: true } });
+      const noted = await api(`/api/tickets/${ticket.id}/notes`, { body: { text: 'Called the person back.', visibleToUser: true } });
       expect(noted.status).toBe(200);
       expect(noted.json.notes).toEqual([{ at: expect.any(String), agent: 'alice', text: 'Called the person back.', visibleToUser: true }]);
-      const resolved = await api(`/api/tickets/${ticket.id}/resolve`, { body: { agent: 'alice', resolution: 'New phone registered.' } });
+      const resolved = await api(`/api/tickets/${ticket.id}/resolve`, { body: { resolution: 'New phone registered.' } });
       expect(resolved.status).toBe(200);
       expect(resolved.json).toMatchObject({ status: 'resolved', resolution: 'New phone registered.' });
-      expect((resolved.json.history as { action: string }[]).map((h) => h.action)).toEqual(['created', 'claimed', 'note_added', 'resolved']);
+      expect((resolved.json.history as { action: string; by: string }[]).map((h) => [h.action, h.by])).toEqual([
+        ['created', 'bot'],
+        ['claimed', 'alice'],
+        ['note_added', 'alice'],
+        ['resolved', 'alice'],
+      ]);
+    });
+
+    it('still accepts an agent field that names the token owner (older clients)', async () => {
+      const r = await api(`/api/tickets/${ticket.id}/claim`, { body: { agent: 'alice' } });
+      expect(r.status).toBe(200);
+      expect(r.json).toMatchObject({ assignee: 'alice' });
+    });
+
+    it.each([
+      ['claim as bob with alice\'s token', 'claim', { agent: 'bob' }],
+      ['note as bob with alice\'s token', 'notes', { agent: 'bob', text: 'hello' }],
+      ['resolve as bob with alice\'s token', 'resolve', { agent: 'bob', resolution: 'done' }],
+      ['cancel as bob with alice\'s token', 'cancel', { agent: 'bob' }],
+      ['claim as a look-alike of alice (zero-width space)', 'claim', { agent: 'ali\u200bce' }],
+      ['claim as a look-alike of alice (bidi override)', 'claim', { agent: '\u202ealice' }],
+    ])('refuses to %s: the ticket is unchanged', async (_name, action, body) => {
+      const r = await api(`/api/tickets/${ticket.id}/${action}`, { body });
+      expect(r.status).toBe(400);
+      expect(fieldsOf(r)).toEqual(['agent']);
+      expect(await t.helpdesk.tickets.get(ticket.id)).toEqual(ticket);
+    });
+
+    it('names a plain token from an older set-up after its position, and tells each caller who it is', async () => {
+      expect((await api('/api/agent')).json).toEqual({ agent: 'alice' });
+      expect((await api('/api/agent', { token: OTHER_TOKEN })).json).toEqual({ agent: 'agent-2' });
+      expect((await api('/api/agent', { token: BOB_TOKEN })).json).toEqual({ agent: 'bob' });
+      expect((await api('/api/agent', { token: null })).status).toBe(401);
+      const r = await api(`/api/tickets/${ticket.id}/claim`, { method: 'POST', token: OTHER_TOKEN });
+      expect(r.json).toMatchObject({ status: 'claimed', assignee: 'agent-2' });
     });
 
     it('lets exactly one of two concurrent claims win; the other gets 409 naming the holder', async () => {
       const [a, b] = await Promise.all([
-        api(`/api/tickets/${ticket.id}/claim`, { body: { agent: 'alice' } }),
-        api(`/api/tickets/${ticket.id}/claim`, { body: { agent: 'bob' }, token: OTHER_TOKEN }),
+        api(`/api/tickets/${ticket.id}/claim`, { method: 'POST' }),
+        api(`/api/tickets/${ticket.id}/claim`, { method: 'POST', token: BOB_TOKEN }),
       ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       const winner = a.status === 200 ? a : b;
       const loser = a.status === 200 ? b : a;
+      expect(['alice', 'bob']).toContain(winner.json.assignee);
       expect(loser.json).toMatchObject({ error: 'already_claimed', holder: winner.json.assignee });
       expect(loser.json.message).toContain(String(winner.json.assignee));
     });
 
     it.each([
-      ['resolve a ticket another agent holds', 'claim', { agent: 'alice' }, 'resolve', { agent: 'bob', resolution: 'x' }, 'already_claimed'],
-      ['claim a resolved ticket', 'resolve', { agent: 'alice', resolution: 'x' }, 'claim', { agent: 'bob' }, 'invalid_transition'],
-      ['resolve a cancelled ticket', 'cancel', {}, 'resolve', { agent: 'bob', resolution: 'x' }, 'invalid_transition'],
-      ['cancel a resolved ticket', 'resolve', { agent: 'alice', resolution: 'x' }, 'cancel', { agent: 'alice' }, 'invalid_transition'],
-      ['cancel twice', 'cancel', { agent: 'alice' }, 'cancel', {}, 'invalid_transition'],
-    ])('answers 409 when asked to %s', async (_name, firstAction, firstBody, secondAction, secondBody, error) => {
+      ['resolve a ticket another agent holds', 'claim', {}, 'resolve', { resolution: 'x' }, 'already_claimed'],
+      ['claim a resolved ticket', 'resolve', { resolution: 'x' }, 'claim', {}, 'invalid_transition'],
+      ['resolve a cancelled ticket', 'cancel', {}, 'resolve', { resolution: 'x' }, 'invalid_transition'],
+      ['cancel a resolved ticket', 'resolve', { resolution: 'x' }, 'cancel', {}, 'invalid_transition'],
+      ['cancel twice', 'cancel', {}, 'cancel', {}, 'invalid_transition'],
+    ])('answers 409 when asked to %s (first alice, then bob)', async (_name, firstAction, firstBody, secondAction, secondBody, error) => {
       expect((await api(`/api/tickets/${ticket.id}/${firstAction}`, { body: firstBody })).status).toBe(200);
-      const r = await api(`/api/tickets/${ticket.id}/${secondAction}`, { body: secondBody });
+      const r = await api(`/api/tickets/${ticket.id}/${secondAction}`, { body: secondBody, token: BOB_TOKEN });
       expect(r.status).toBe(409);
       expect(r.json).toMatchObject({ error });
     });
 
-    it('cancels without a body, recording the API as the actor', async () => {
-      const r = await api(`/api/tickets/${ticket.id}/cancel`, { method: 'POST' });
+    it('cancels without a body, recording the token owner as the actor', async () => {
+      const r = await api(`/api/tickets/${ticket.id}/cancel`, { method: 'POST', token: BOB_TOKEN });
       expect(r.status).toBe(200);
       expect(r.json.status).toBe('cancelled');
-      expect((r.json.history as { by: string }[]).at(-1)?.by).toBe('agent-api');
+      expect((r.json.history as { by: string }[]).at(-1)?.by).toBe('bob');
     });
 
     it.each(['claim', 'notes', 'resolve', 'cancel'])('answers 404 to POST %s on an unknown or malformed id', async (action) => {
-      const pick = action === 'claim' || action === 'cancel' ? { agent: 'alice' } : action === 'notes' ? { agent: 'alice', text: 'x' } : { agent: 'alice', resolution: 'x' };
+      const pick = action === 'claim' || action === 'cancel' ? {} : action === 'notes' ? { text: 'x' } : { resolution: 'x' };
       expect((await api(`/api/tickets/MFA-999998/${action}`, { body: pick })).status).toBe(404);
       expect((await api(`/api/tickets/not-an-id/${action}`, { body: pick })).status).toBe(404);
     });
 
     it.each([
-      ['claim without an agent', 'claim', {}, ['agent']],
       ['claim with an empty agent', 'claim', { agent: '  ' }, ['agent']],
-      ['a note without text', 'notes', { agent: 'alice' }, ['text']],
-      ['a note with a non-boolean visibleToUser', 'notes', { agent: 'alice', text: 'x', visibleToUser: 'yes' }, ['visibleToUser']],
-      ['a note too long', 'notes', { agent: 'alice', text: 'x'.repeat(4001) }, ['text']],
-      ['a resolution missing both fields', 'resolve', {}, ['agent', 'resolution']],
+      ['a note without text', 'notes', {}, ['text']],
+      ['a note with a non-boolean visibleToUser', 'notes', { text: 'x', visibleToUser: 'yes' }, ['visibleToUser']],
+      ['a note too long', 'notes', { text: 'x'.repeat(4001) }, ['text']],
+      ['a resolution without one', 'resolve', {}, ['resolution']],
       ['a number where a string is expected', 'resolve', { agent: 42, resolution: 'x' }, ['agent']],
     ])('answers 400 with field errors to %s', async (_name, action, body, fields) => {
       const r = await api(`/api/tickets/${ticket.id}/${action}`, { body });
@@ -283,9 +320,10 @@ describe("Agents' REST API", () => {
     it.each([
       ['an operator object as the agent', 'claim', { agent: { $ne: null } }, 'agent'],
       ['an array as the agent', 'claim', { agent: ['alice', 'bob'] }, 'agent'],
-      ['an object as the note text', 'notes', { agent: 'alice', text: { $gt: '' } }, 'text'],
-      ['an extra operator field', 'resolve', { agent: 'alice', resolution: 'x', $set: { status: 'open' } }, '$set'],
-      ['an extra status field', 'claim', { agent: 'alice', status: 'resolved' }, 'status'],
+      ['an object as the note text', 'notes', { text: { $gt: '' } }, 'text'],
+      ['an extra operator field', 'resolve', { resolution: 'x', $set: { status: 'open' } }, '$set'],
+      ['an extra status field', 'claim', { status: 'resolved' }, 'status'],
+      ['an extra assignee field', 'claim', { assignee: 'bob' }, 'assignee'],
     ])('rejects %s in a JSON body without changing the ticket', async (_name, action, body, field) => {
       const r = await api(`/api/tickets/${ticket.id}/${action}`, { body });
       expect(r.status).toBe(400);
