@@ -5,6 +5,8 @@ import { DuplicateKeyError, ETagConflictError, InvalidKeyError, type DocumentSto
 export interface StoreFactory {
   create(): Promise<DocumentStore>;
   reopen?: (previous: DocumentStore) => Promise<DocumentStore>;
+  /** Another store over the same data, as a second process would open it (persistent adapters). */
+  another?: () => Promise<DocumentStore>;
   cleanup?: () => Promise<void>;
 }
 
@@ -196,6 +198,21 @@ export function documentStoreContract(factory: () => StoreFactory, traits: { per
     });
 
     if (!traits.persistent) return;
+    it('update is atomic across two store instances on the same data: 2 x 50 concurrent increments lose nothing', async () => {
+      if (!f.another) throw new Error('a persistent adapter must provide another()');
+      const other = await f.another();
+      try {
+        const mine = store.collection<Doc>('things');
+        const theirs = other.collection<Doc>('things');
+        const bump = (c: typeof mine) => c.update('shared', (cur) => ({ name: 'shared', n: (cur?.n ?? 0) + 1 }));
+        await Promise.all(Array.from({ length: 50 }, () => [bump(mine), bump(theirs)]).flat());
+        expect((await mine.get('shared'))?.doc.n).toBe(100);
+      } finally {
+        await other.close();
+      }
+    });
+
+
     it('keeps data after the store is closed and reopened', async () => {
       if (!f.reopen) throw new Error('a persistent adapter must provide reopen()');
       const storage = new DocumentBotStorage(store);

@@ -11,6 +11,7 @@ describe.each(mongoTestTargets())('MongoDocumentStore on $name', ({ uri }) => {
         await previous.close();
         return new MongoDocumentStore({ uri, database });
       },
+      another: async () => new MongoDocumentStore({ uri, database }),
       cleanup: () => dropDatabase(uri, database),
     };
   }, { persistent: true });

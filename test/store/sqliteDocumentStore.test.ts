@@ -16,6 +16,7 @@ describe('SqliteDocumentStore (file)', () => {
         await previous.close();
         return new SqliteDocumentStore({ filename });
       },
+      another: async () => new SqliteDocumentStore({ filename }),
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }, { persistent: true });

@@ -54,6 +54,7 @@ export class MongoDocumentStore implements DocumentStore {
   private client: MongoClient | undefined;
   private db: Promise<Db> | undefined;
   private closed = false;
+  private readonly updateQueues = new Map<string, Promise<void>>();
 
   constructor(private readonly options: MongoStoreOptions) {}
 
@@ -72,6 +73,25 @@ export class MongoDocumentStore implements DocumentStore {
       );
     }
     return this.db;
+  }
+
+  /**
+   * Runs updates of one document from this process one after another. Across processes the
+   * eTag check keeps updates atomic; within one, queueing spares the retries that many
+   * concurrent turns on the same conversation would otherwise cost.
+   */
+  oneAtATime<R>(key: string, work: () => Promise<R>): Promise<R> {
+    const previous = this.updateQueues.get(key) ?? Promise.resolve();
+    const result = previous.then(work, work);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.updateQueues.set(key, settled);
+    void settled.then(() => {
+      if (this.updateQueues.get(key) === settled) this.updateQueues.delete(key);
+    });
+    return result;
   }
 
   collection<T extends Document>(name: string): Collection<T> {
@@ -173,8 +193,12 @@ class MongoDocCollection<T extends Document> implements Collection<T> {
     return { id, eTag: etag, doc: body as T };
   }
 
-  async update(id: string, updater: Updater<T>): Promise<Versioned<T> | undefined> {
+  update(id: string, updater: Updater<T>): Promise<Versioned<T> | undefined> {
     assertKey(id);
+    return this.store.oneAtATime(`${this.physicalName}\u0000${id}`, () => this.updateOptimistically(id, updater));
+  }
+
+  private async updateOptimistically(id: string, updater: Updater<T>): Promise<Versioned<T> | undefined> {
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       const current = await this.get(id);
       const next = updater(current?.doc);
