@@ -11,98 +11,35 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { Clock } from '../src/clock';
-import type { Directory, Person, PhoneMethod } from '../src/directory/directory';
-import type { Channel, Purpose } from '../src/verification/types';
-import type { LookupLimiter } from '../src/verification/lookupLimiter';
+import type { Person } from '../src/directory/directory';
+import type { Channel } from '../src/verification/types';
 import { verificationMessage } from '../src/verification/messages';
-import type { CodeAccepted, SendCodeRequest, SendCodeResult, VerificationService } from '../src/verification/verificationService';
-import { normalise } from './interruptions';
+import type { CodeAccepted, SendCodeResult } from '../src/verification/verificationService';
+import {
+  CODE_REPLIES,
+  NO_PERSON_TEXT,
+  PERSON_CHOICE,
+  conversationIdOf,
+  findBy,
+  looksLikePhoneNumber,
+  minutesLeft,
+  parseCodeReply,
+  refusalWith,
+  sayMasked,
+  withMaskedSpeech,
+  type ChallengeFailureReason,
+  type ChallengeOutcome,
+  type CodeChallengeDeps,
+  type CodeChallengeOptions,
+} from './codeChallenge';
+import { afterCheckFailure, afterSendFailure, sendRequest, type NextMove } from './codeChallengeMoves';
 import { choiceOptions } from './prompts';
-import { say, toSpeech } from './reply';
 
 /** Id of the send-and-check loop shared by the identity and new-number conversations. */
 export const CODE_CHALLENGE_DIALOG = 'codeChallengeDialog';
 const LOOP = 'codeChallengeDialog.loop';
 const METHOD_PROMPT = 'codeChallengeDialog.methodPrompt';
 const CODE_PROMPT = 'codeChallengeDialog.codePrompt';
-
-/** Said when the user types a phone number: codes only go to numbers the directory holds. */
-export const TYPED_NUMBER_REFUSAL = "I can only send codes to a number already on your record, so I can't use a number typed here.";
-
-/** Choice that ends the loop so a person can verify the user. It avoids the words of the "talk to a person" interruption. */
-export const PERSON_CHOICE = 'Get help from a person';
-
-/** Suggested replies at the code prompt. */
-export const CODE_REPLIES = { resend: 'Send a new code', call: 'Call me instead', text: 'Text me instead' } as const;
-
-/** Services the loop needs. */
-export interface CodeChallengeDeps {
-  readonly directory: Directory;
-  readonly verification: VerificationService;
-  readonly lookups: LookupLimiter;
-  readonly clock: Clock;
-}
-
-/** How the person was found in the directory, so the loop can find them again when it sends. */
-export interface PersonKey {
-  readonly by: 'email' | 'staffId' | 'objectId';
-  readonly value: string;
-}
-
-/** One way of sending a code. Holds no phone number, only its last 3 digits. */
-export interface CodeOffer {
-  readonly channel: Channel;
-  /** The directory method to send to; absent for the new number of a `new_number` challenge. */
-  readonly method?: PhoneMethod;
-  /** The destination masked to its last 3 digits, e.g. `***101`. */
-  readonly masked: string;
-  /** Where the code goes, e.g. "mobile ending 101". */
-  readonly place: string;
-  /** The choice shown, e.g. "Text to mobile ending 101". */
-  readonly title: string;
-}
-
-/** Begin options of {@link CodeChallengeDialog}. */
-export interface CodeChallengeOptions {
-  readonly purpose: Purpose;
-  readonly who: PersonKey;
-  readonly personId: string;
-  readonly offers: readonly CodeOffer[];
-  /** The new number in E.164, for `new_number` challenges. */
-  readonly newNumber?: string;
-  /** Send with this offer at once instead of asking. */
-  readonly start?: number;
-  /** The question asked with the offers. */
-  readonly question?: string;
-}
-
-/** Why the loop ended without a right code. */
-export type ChallengeFailureReason =
-  | 'guest'
-  | 'compromised'
-  | 'unknown_person'
-  | 'lookup_limit'
-  | 'locked_out'
-  | 'too_many_attempts'
-  | 'send_limit'
-  | 'budget'
-  | 'send_failed'
-  | 'identity_not_proven'
-  | 'invalid_number';
-
-/** How {@link CodeChallengeDialog} ended. The user has already been told. */
-export type ChallengeOutcome =
-  | {
-      readonly passed: true;
-      readonly channel: Channel;
-      readonly destinationMasked: string;
-      /** Epoch ms when the code was accepted. */
-      readonly at: number;
-      /** For `new_number`: the proven number in E.164. */
-      readonly provenNumber?: string;
-    }
-  | { readonly passed: false; readonly reason: ChallengeFailureReason; readonly message: string };
 
 interface LoopOptions extends CodeChallengeOptions {
   readonly mode: 'send' | 'choose' | 'code';
@@ -114,51 +51,6 @@ interface LoopOptions extends CodeChallengeOptions {
   readonly offerPerson?: boolean;
   /** Reason recorded if the user then picks a person. */
   readonly failure?: ChallengeFailureReason;
-}
-
-const NO_PERSON_TEXT = 'A person at the helpdesk will verify you instead.';
-
-/**
- * Matches text holding something that looks like a phone number: a `+` and 7 or more digits,
- * or a run of 10 or more digits with spaces, dots, dashes or brackets between. Six-digit
- * codes and staff ids of up to 9 digits do not match.
- */
-export function looksLikePhoneNumber(text: string | undefined): boolean {
-  const value = text ?? '';
-  if (/\+\s*\d(?:[\s().-]*\d){6,}/.test(value)) return true;
-  const runs = value.match(/\d[\d\s().-]*\d/g) ?? [];
-  return runs.some((run) => run.replace(/\D/g, '').length >= 10);
-}
-
-/** What the user said at the code prompt. */
-export type CodeReply = { readonly kind: 'resend' } | { readonly kind: 'switch'; readonly channel: Channel } | { readonly kind: 'code'; readonly code: string };
-
-const RESEND = /\b(re-?send|send (it |me |the code )?again|send (me )?(a |another |a new )(one|code)|new code|another code|didn'?t (get|receive|arrive)|not (arrived|received|come)|hasn'?t (arrived|come)|haven'?t (got|received))\b/;
-const CALL = /\b(call|ring|phone) me\b|\bcall (me )?instead\b|\bvoice call\b|^call$/;
-const TEXT = /\b(text|sms|message) me\b|\b(text|sms) (me )?instead\b|^(text|sms)$/;
-
-/** Classifies a reply at the code prompt: a request for a new code, for the other channel, or a code. */
-export function parseCodeReply(text: string | undefined): CodeReply {
-  const t = normalise(text);
-  if (RESEND.test(t)) return { kind: 'resend' };
-  if (CALL.test(t)) return { kind: 'switch', channel: 'voice' };
-  if (TEXT.test(t)) return { kind: 'switch', channel: 'sms' };
-  return { kind: 'code', code: (text ?? '').trim() };
-}
-
-/** Speech for text holding masked numbers: "ending 101" is read digit by digit. */
-export function speakMasked(text: string): string {
-  return toSpeech(text).replace(/\bending (\d{3})\b/g, (_m, digits: string) => `ending ${digits.split('').join(' ')}`);
-}
-
-/** A message whose speech reads masked numbers digit by digit. */
-export function sayMasked(text: string, inputHint: InputHints = InputHints.AcceptingInput): Partial<Activity> {
-  return say(text, speakMasked(text), inputHint);
-}
-
-function minutesLeft(expiresAt: number, now: number): string {
-  const minutes = Math.max(1, Math.round((expiresAt - now) / 60000));
-  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 /**
@@ -271,7 +163,7 @@ export class CodeChallengeDialog extends ComponentDialog {
     const codePending = o.mode === 'code';
     const person = await this.findPerson(step, o);
     if (!person.ok) return this.fail(step, person.reason, person.message);
-    const request = this.request(step, o, offer, person.person);
+    const request = sendRequest(conversationIdOf(step), o, offer, person.person);
     if (!request) return this.fail(step, 'send_failed', `Sorry, I can't send a code that way. ${NO_PERSON_TEXT}`);
     const result: SendCodeResult = await this.deps.verification.sendCode(request);
     const now = this.deps.clock.now();
@@ -284,37 +176,18 @@ export class CodeChallengeDialog extends ComponentDialog {
       const ask = step.context.activity.channelId === 'voice' ? 'Key it in when you have it.' : 'Type it here when it arrives.';
       return this.again(step, { mode: 'code', current: index, question: `${sent} ${ask}` });
     }
-    const message = verificationMessage(result, { now });
-    switch (result.reason) {
-      case 'cooldown':
-        return this.again(step, { mode: 'code', current: o.current ?? index, question: `${message} Please type the code you already have.` });
-      case 'too_many_attempts':
-      case 'locked_out':
-        return this.fail(step, result.reason, message);
-      case 'person_15min_limit':
-      case 'person_daily_limit':
-      case 'global_budget': {
-        const reason = result.reason === 'global_budget' ? 'budget' : 'send_limit';
-        if (codePending) return this.again(step, { mode: 'code', question: `${message} Meanwhile, the code I sent before still works until it expires.` });
-        return this.fail(step, reason, message);
-      }
-      case 'not_eligible':
-        return this.fail(step, result.detail ?? 'compromised', message);
-      case 'identity_not_proven':
-      case 'invalid_number':
-        return this.fail(step, result.reason, message);
-      case 'send_failed':
-        if (result.failure.delivered === 'unknown') {
-          return this.again(step, { mode: 'code', current: index, question: message });
-        }
-        return this.chooseAnother(step, index, `${message}`, 'send_failed');
-      case 'destination_limit':
-      case 'no_number':
-        return this.chooseAnother(step, index, message, 'send_failed');
-      default: {
-        const unreachable: never = result;
-        return this.fail(step, 'send_failed', String(unreachable));
-      }
+    return this.follow(step, afterSendFailure(result, { now, index, current: o.current, codePending }));
+  }
+
+  /** Carries out what a failed send or check calls for. */
+  private follow(step: WaterfallStepContext<LoopOptions>, next: NextMove): Promise<DialogTurnResult> {
+    switch (next.move) {
+      case 'again':
+        return this.again(step, next.changes);
+      case 'another':
+        return this.chooseAnother(step, next.failed, next.message, next.failure);
+      default:
+        return this.fail(step, next.reason, next.message);
     }
   }
 
@@ -329,25 +202,7 @@ export class CodeChallengeDialog extends ComponentDialog {
     const o = step.options;
     const result = await this.deps.verification.checkCode({ personId: o.personId, purpose: o.purpose, conversationId: conversationIdOf(step), code });
     if (result.ok) return this.pass(step, result);
-    const message = verificationMessage(result, { now: this.deps.clock.now() });
-    switch (result.reason) {
-      case 'wrong_code':
-        return this.again(step, { question: `${message} Please type the code again.` });
-      case 'invalid_format':
-        return this.again(step, { question: message });
-      case 'expired':
-        return this.again(step, { question: `That code has expired. Choose **${CODE_REPLIES.resend}** and I'll send you another one, or talk to a person.` });
-      case 'too_many_attempts':
-      case 'locked_out':
-        return this.fail(step, result.reason, message);
-      case 'no_challenge':
-      case 'already_used':
-        return this.again(step, { mode: 'choose', current: undefined, question: `${message} How should I send it?` });
-      default: {
-        const unreachable: never = result;
-        return this.fail(step, 'send_failed', String(unreachable));
-      }
-    }
+    return this.follow(step, afterCheckFailure(result, this.deps.clock.now()));
   }
 
   private async pass(step: WaterfallStepContext<LoopOptions>, accepted: CodeAccepted): Promise<DialogTurnResult> {
@@ -386,40 +241,4 @@ export class CodeChallengeDialog extends ComponentDialog {
     return { ok: true, person };
   }
 
-  private request(step: WaterfallStepContext<LoopOptions>, o: LoopOptions, offer: CodeOffer, person: Person): SendCodeRequest | undefined {
-    const base = { person, conversationId: conversationIdOf(step), channel: offer.channel };
-    if (o.purpose === 'identity') return offer.method ? { ...base, purpose: 'identity', method: offer.method } : undefined;
-    return o.newNumber ? { ...base, purpose: 'new_number', newNumber: o.newNumber } : undefined;
-  }
-}
-
-/** Looks a person up in the directory by the key they were found with. */
-export function findBy(directory: Directory, key: PersonKey): Promise<Person | undefined> {
-  switch (key.by) {
-    case 'email':
-      return directory.findByEmail(key.value);
-    case 'staffId':
-      return directory.findByStaffId(key.value);
-    default:
-      return directory.findByObjectId(key.value);
-  }
-}
-
-/** The conversation id of the turn, which binds codes, limits and proofs. */
-export function conversationIdOf(step: { context: { activity: Partial<Activity> } }): string {
-  return step.context.activity.conversation?.id ?? '';
-}
-
-/** The prompt again (with `question` for its text when given), led by the refusal of a typed number. */
-function refusalWith(options: PromptOptions, question?: string): Partial<Activity> {
-  const prompt = options.prompt;
-  const base: Partial<Activity> = typeof prompt === 'string' ? say(prompt, undefined, InputHints.ExpectingInput) : { ...(prompt ?? {}) };
-  const text = `${TYPED_NUMBER_REFUSAL} ${question ?? base.text ?? ''}`.trim();
-  return { ...base, type: 'message', text, speak: speakMasked(text) };
-}
-
-function withMaskedSpeech(options: PromptOptions): PromptOptions {
-  const fix = (p: PromptOptions['prompt']): PromptOptions['prompt'] =>
-    p && typeof p !== 'string' && p.speak ? { ...p, speak: p.speak.replace(/\bending (\d{3})\b/g, (_m, d: string) => `ending ${d.split('').join(' ')}`) } : p;
-  return { ...options, prompt: fix(options.prompt), retryPrompt: fix(options.retryPrompt) };
 }

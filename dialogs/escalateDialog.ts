@@ -11,7 +11,7 @@ import {
 } from 'botbuilder-dialogs';
 import type { CreateTicketInput, Ticket, TicketChannel, TicketService, TicketSubjectInput, VerificationEvidence } from '../src/tickets';
 import type { TranscriptLog } from '../src/tickets/transcriptLog';
-import { conversationIdOf } from './codeChallengeDialog';
+import { conversationIdOf } from './codeChallenge';
 import { HELPDESK_PHONE } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { HandoffType, TopicOutcome } from './outcome';

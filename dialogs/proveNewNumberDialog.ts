@@ -9,16 +9,15 @@ import { normaliseUkMobile } from '../src/verification/phoneNumbers';
 import type { VerificationSessions } from '../src/verification/sessions';
 import type { Channel } from '../src/verification/types';
 import type { VerificationService } from '../src/verification/verificationService';
+import { CODE_CHALLENGE_DIALOG, CodeChallengeDialog } from './codeChallengeDialog';
 import {
-  CODE_CHALLENGE_DIALOG,
-  CodeChallengeDialog,
   conversationIdOf,
   sayMasked,
   type ChallengeFailureReason,
   type ChallengeOutcome,
   type CodeChallengeOptions,
   type CodeOffer,
-} from './codeChallengeDialog';
+} from './codeChallenge';
 import { HelpdeskDialog } from './helpdeskDialog';
 import { detectInterruption } from './interruptions';
 import { say } from './reply';

@@ -17,9 +17,8 @@ import { normaliseUkMobile } from '../src/verification/phoneNumbers';
 import type { VerificationSessions, VerifiedIdentity } from '../src/verification/sessions';
 import type { Channel } from '../src/verification/types';
 import type { VerificationService } from '../src/verification/verificationService';
+import { CODE_CHALLENGE_DIALOG, CodeChallengeDialog } from './codeChallengeDialog';
 import {
-  CODE_CHALLENGE_DIALOG,
-  CodeChallengeDialog,
   TYPED_NUMBER_REFUSAL,
   conversationIdOf,
   findBy,
@@ -30,7 +29,7 @@ import {
   type CodeChallengeOptions,
   type CodeOffer,
   type PersonKey,
-} from './codeChallengeDialog';
+} from './codeChallenge';
 import { HelpdeskDialog } from './helpdeskDialog';
 import { detectInterruption, normalise } from './interruptions';
 import { textOptions } from './prompts';

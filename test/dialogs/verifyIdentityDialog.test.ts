@@ -8,7 +8,7 @@ import {
   type VerifyIdentityOptions,
   type VerifyIdentityResult,
 } from '../../dialogs/verifyIdentityDialog';
-import { looksLikePhoneNumber, parseCodeReply, PERSON_CHOICE } from '../../dialogs/codeChallengeDialog';
+import { looksLikePhoneNumber, parseCodeReply, PERSON_CHOICE } from '../../dialogs/codeChallenge';
 import type { CodeMessage, CodeSender, SendResult } from '../../src/verification/codeSender';
 import type { DevOutbox } from '../../src/verification/devOutbox';
 import {
