@@ -18,15 +18,8 @@ import type { HandoffType, TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, choiceOptions, textOptions } from './prompts';
 import { PROVE_NEW_NUMBER_DIALOG, ProveNewNumberDialog, type ProveNewNumberOptions, type ProveNewNumberResult } from './proveNewNumberDialog';
 import { say } from './reply';
-import {
-  VERIFY_IDENTITY_DIALOG,
-  VerifyIdentityDialog,
-  type VerifyIdentityDeps,
-  type VerifyIdentityOptions,
-  isVerifyIdentityResult,
-  type NotVerified,
-  type VerifyIdentityResult,
-} from './verifyIdentityDialog';
+import { isVerifyIdentityResult, type NotVerified, type VerifyIdentityDeps, type VerifyIdentityOptions, type VerifyIdentityResult } from './verifyIdentity';
+import { VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog } from './verifyIdentityDialog';
 
 /** Id of the hand-over conversation. */
 export const ESCALATE_DIALOG = 'escalateDialog';

@@ -15,7 +15,8 @@ import { isTopicOutcome, type HandoffType, type TopicOutcome } from './outcome';
 import { say } from './reply';
 import { SUSPICIOUS_PROMPT_DIALOG, SuspiciousPromptDialog } from './suspiciousPromptDialog';
 import { TICKET_STATUS_DIALOG, TicketStatusDialog, ticketRequest } from './ticketStatusDialog';
-import { isVerifyIdentityResult, isVerifyRequest, VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog, type VerifyIdentityOptions } from './verifyIdentityDialog';
+import { isVerifyIdentityResult, isVerifyRequest, type VerifyIdentityOptions } from './verifyIdentity';
+import { VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog } from './verifyIdentityDialog';
 
 /** Id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';

@@ -4,7 +4,8 @@ import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, choiceOptions } from './prompts';
 import { say } from './reply';
-import { VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog, type VerifyIdentityDeps, type VerifyIdentityOptions, type VerifyIdentityResult } from './verifyIdentityDialog';
+import type { VerifyIdentityDeps, VerifyIdentityOptions, VerifyIdentityResult } from './verifyIdentity';
+import { VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog } from './verifyIdentityDialog';
 
 /** Id of the "my tickets" conversation. */
 export const TICKET_STATUS_DIALOG = 'ticketStatusDialog';

@@ -1,13 +1,6 @@
 import type { ChannelAccount } from 'botbuilder';
-import {
-  isVerifyIdentityResult,
-  isVerifyRequest,
-  offersFor,
-  parseIdentifier,
-  VerifyIdentityDialog,
-  type VerifyIdentityOptions,
-  type VerifyIdentityResult,
-} from '../../dialogs/verifyIdentityDialog';
+import { isVerifyIdentityResult, isVerifyRequest, offersFor, parseIdentifier, type VerifyIdentityOptions, type VerifyIdentityResult } from '../../dialogs/verifyIdentity';
+import { VerifyIdentityDialog } from '../../dialogs/verifyIdentityDialog';
 import { looksLikePhoneNumber, parseCodeReply, PERSON_CHOICE } from '../../dialogs/codeChallenge';
 import type { CodeMessage, CodeSender, SendResult } from '../../src/verification/codeSender';
 import type { DevOutbox } from '../../src/verification/devOutbox';

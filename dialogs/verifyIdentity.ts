@@ -1,0 +1,153 @@
+import type { Clock } from '../src/clock';
+import { PHONE_METHODS, phoneFor, type Directory, type Person, type PhoneMethod } from '../src/directory/directory';
+import { redactPhone } from '../src/logger';
+import type { LookupLimiter } from '../src/verification/lookupLimiter';
+import { normaliseUkMobile } from '../src/verification/phoneNumbers';
+import type { VerificationSessions, VerifiedIdentity } from '../src/verification/sessions';
+import type { Channel } from '../src/verification/types';
+import type { VerificationService } from '../src/verification/verificationService';
+import type { ChallengeFailureReason, CodeOffer, PersonKey } from './codeChallenge';
+import { normalise } from './interruptions';
+
+/** Unknown emails or staff ids accepted before a person is offered instead. */
+export const MAX_UNKNOWN_LOOKUPS = 3;
+
+/** Said when the bot cannot prove who the user is. */
+export const PERSON_INSTEAD = 'A person at the helpdesk will verify you instead.';
+
+export type { VerifiedIdentity } from '../src/verification/sessions';
+
+/** Services the identity check needs. */
+export interface VerifyIdentityDeps {
+  readonly directory: Directory;
+  readonly verification: VerificationService;
+  readonly lookups: LookupLimiter;
+  readonly sessions: VerificationSessions;
+  readonly clock: Clock;
+}
+
+/** Begin options of {@link VerifyIdentityDialog}. */
+export interface VerifyIdentityOptions {
+  /** Why the check is needed, shown in the intro, e.g. "before I change your phone number". */
+  readonly purpose?: string;
+  /** Run on its own ("verify me"): ends with a confirmation of what the proof allows. */
+  readonly standalone?: boolean;
+  /** Numbers not to use, e.g. the mobile on a phone that was lost. */
+  readonly excludeMethods?: readonly PhoneMethod[];
+}
+
+/** Why identity was not proven. */
+export type NotVerifiedReason =
+  /** The person has no phone number registered for MFA. */
+  | 'no_phone_method'
+  /** The account is believed compromised; no self-service. */
+  | 'compromised'
+  /** A guest account, managed by its home organisation. */
+  | 'guest'
+  /** The person found earlier is no longer in the directory. */
+  | 'unknown_person'
+  /** Too many different or unknown emails and staff ids in this conversation. */
+  | 'lookup_limit'
+  /** Too many wrong codes on the account in 24 hours. */
+  | 'locked_out'
+  /** Five wrong codes: the code was cancelled. */
+  | 'too_many_attempts'
+  /** The person's or the number's send allowance is spent for now. */
+  | 'send_limit'
+  /** The service-wide hourly send budget is spent. */
+  | 'budget'
+  /** No code could be delivered by any offered way. */
+  | 'send_failed'
+  /** The user cancelled. */
+  | 'cancelled'
+  /** The user asked for a person. */
+  | 'person_requested';
+
+/** An identity check that did not succeed. The user has been told `message` already. */
+export interface NotVerified {
+  readonly verified: false;
+  readonly reason: NotVerifiedReason;
+  readonly personId?: string;
+  readonly email?: string;
+  readonly message: string;
+}
+
+/** How {@link VerifyIdentityDialog} ended, for the ticket layer to record as evidence. */
+export type VerifyIdentityResult = VerifiedIdentity | NotVerified;
+
+/** Matches requests to be verified on their own: "verify me", "check it's me", "prove who I am". */
+export const VERIFY_INTENT =
+  /\b(verify|check|prove|confirm|authenticate|identify)\s+(that\s+)?(it'?s|it is)\s+(really\s+)?me\b|\b(verify|prove|confirm|check|authenticate|identify)\s+(me|my identity|who i am|myself)\b|^(verify|verification|identity check|id check)$/;
+
+/** Whether the text asks to be verified (see {@link VERIFY_INTENT}). */
+export function isVerifyRequest(text: string | undefined): boolean {
+  return VERIFY_INTENT.test(normalise(text));
+}
+
+/** Type guard for results of {@link VerifyIdentityDialog}. */
+export function isVerifyIdentityResult(value: unknown): value is VerifyIdentityResult {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as { verified?: unknown; personId?: unknown; reason?: unknown };
+  return (v.verified === true && typeof v.personId === 'string') || (v.verified === false && typeof v.reason === 'string');
+}
+
+const PLACE: Readonly<Record<PhoneMethod, string>> = { mobile: 'mobile', alternateMobile: 'other mobile', officePhone: 'office phone' };
+
+/**
+ * The ways of sending a code to the person's registered numbers, masked: a text to each
+ * mobile number and a call to every number. Nothing else is ever offered.
+ */
+export function offersFor(person: Person): CodeOffer[] {
+  const offers: CodeOffer[] = [];
+  for (const method of PHONE_METHODS) {
+    const number = phoneFor(person, method);
+    if (!number) continue;
+    const masked = redactPhone(number);
+    const place = `${PLACE[method]} ending ${masked.slice(3)}`;
+    const channels: Channel[] = normaliseUkMobile(number) ? ['sms', 'voice'] : ['voice'];
+    for (const channel of channels) offers.push({ channel, method, masked, place, title: `${channel === 'sms' ? 'Text' : 'Call'} to ${place}` });
+  }
+  return offers;
+}
+
+/** An email address found in the text, or a staff id (letters, digits, dashes, with at least one digit). */
+export function parseIdentifier(text: string | undefined): PersonKey | undefined {
+  const raw = (text ?? '').trim();
+  const email = raw.match(/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]+/);
+  if (email) return { by: 'email', value: email[0].replace(/\.+$/, '').toLowerCase() };
+  const staff = /^(?=[A-Za-z-]*\d)[A-Za-z0-9-]{1,32}$/;
+  const keyed = raw.replace(/[#*]+$/, '');
+  if (/^[\d\s]+$/.test(keyed) && staff.test(keyed.replace(/\s+/g, ''))) return { by: 'staffId', value: keyed.replace(/\s+/g, '') };
+  const tokens = keyed.split(/\s+/).map((t) => t.replace(/[.,!?]+$/, '')).filter((t) => staff.test(t));
+  return tokens.length === 1 ? { by: 'staffId', value: tokens[0] } : undefined;
+}
+
+/** The question for an email address or staff id, keyed in on the phone line. */
+export function whoQuestion(channelId: string | undefined): string {
+  return channelId === 'voice'
+    ? 'Please key in your staff ID on your keypad, then press hash.'
+    : "What's your NHSmail email address? You can type your staff ID instead.";
+}
+
+/** A {@link NotVerified} result with what is known of the person. */
+export function notVerified(reason: NotVerifiedReason, message: string, known: { personId?: string; email?: string }): NotVerified {
+  return {
+    verified: false,
+    reason,
+    message,
+    ...(known.personId ? { personId: known.personId } : {}),
+    ...(known.email ? { email: known.email } : {}),
+  };
+}
+
+/** The identity-check reason for a code-challenge failure. */
+export function fromChallenge(reason: ChallengeFailureReason): NotVerifiedReason {
+  switch (reason) {
+    case 'identity_not_proven':
+    case 'invalid_number':
+      return 'send_failed';
+    default:
+      return reason;
+  }
+}
+
