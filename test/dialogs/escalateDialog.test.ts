@@ -1,5 +1,6 @@
 import type { Activity } from 'botbuilder';
-import { EscalateDialog, NOT_VERIFIED_INSTRUCTION, type EscalateOptions } from '../../dialogs/escalateDialog';
+import { EscalateDialog } from '../../dialogs/escalateDialog';
+import { NOT_VERIFIED_INSTRUCTION, type EscalateOptions } from '../../dialogs/escalateTicket';
 import { transcriptMiddleware } from '../../src/bot/transcriptMiddleware';
 import { createLogger } from '../../src/logger';
 import type { Ticket } from '../../src/tickets';

@@ -1,0 +1,168 @@
+import type { CreateTicketInput, Ticket, TicketChannel, TicketSubjectInput, VerificationEvidence } from '../src/tickets';
+import { HELPDESK_PHONE } from './facts';
+import type { HandoffType, TopicOutcome } from './outcome';
+import type { ProveNewNumberResult } from './proveNewNumberDialog';
+import type { VerifyIdentityResult } from './verifyIdentity';
+
+/** Options of the hand-over: what the conversation that asked for it learnt. */
+export type EscalateOptions = Extract<TopicOutcome, { kind: 'handoff' }>;
+
+/** What an agent must do when the bot could not prove who the person is. */
+export const NOT_VERIFIED_INSTRUCTION =
+  'identity NOT verified: agent must call back on a number from the HR record or get line-manager confirmation';
+
+/** Durations offered for an exception. */
+export const EXCEPTION_DURATIONS = ['1 month', '3 months', '6 months', '12 months'] as const;
+
+/** Why the identity check is made, per hand-over type. */
+export const PURPOSE: Record<HandoffType, string> = {
+  lost_device: 'before the helpdesk removes the lost phone from your account',
+  change_method: 'before your phone number is changed',
+  new_device: 'before the helpdesk changes anything on your account',
+  suspicious_prompt: 'so the security team knows the report comes from you',
+  exception_request: 'before I pass on your exception request',
+  other: 'so the helpdesk can act faster',
+};
+
+/** What happens next, per hand-over type. */
+export const NEXT_STEPS: Record<HandoffType, string> = {
+  lost_device: 'An agent will remove the lost phone from your MFA methods and issue you a Temporary Access Pass so you can sign in and set up MFA again.',
+  change_method: 'An agent will update your MFA phone number.',
+  new_device: 'An agent will help you move MFA to your new phone.',
+  suspicious_prompt: 'The security team has been told and will check your account. Keep denying any request you did not start.',
+  exception_request: 'Your local administrator has to approve an exception; the helpdesk will pass it on and let you know the outcome.',
+  other: 'An agent will pick it up and get back to you.',
+};
+
+/** Form answers of an exception request. */
+export interface ExceptionForm {
+  duration: string;
+  lineManagerEmail: string;
+}
+
+/** What the hand-over learnt on the way to the ticket. */
+export interface EscalateValues {
+  identity?: VerifyIdentityResult;
+  /** Why no identity check was made, when it was skipped. */
+  skipped?: string;
+  newNumberProof?: ProveNewNumberResult;
+  exceptionForm?: ExceptionForm;
+}
+
+/** Maps a conversation's channel onto the ticket channels. */
+export function ticketChannel(channelId: string | undefined): TicketChannel {
+  switch (channelId) {
+    case 'msteams':
+    case 'emulator':
+    case 'voice':
+      return channelId;
+    default:
+      return 'webchat';
+  }
+}
+
+/** Who the ticket is for: the verified person, the person found, or the unverified name the client gave. */
+export function requesterOf(identity: VerifyIdentityResult | undefined, typedName: string | undefined): CreateTicketInput['requester'] {
+  if (identity?.verified) return { email: identity.email, name: identity.displayName, staffId: identity.staffId || undefined, personId: identity.personId };
+  if (identity?.personId || identity?.email) return { personId: identity.personId, email: identity.email };
+  // A name given by the chat client proves nothing; it only helps the agent address the person.
+  const name = typedName?.trim().slice(0, 200);
+  return { name: name ? `${name} (name given by the chat client, not verified)` : 'Unknown person (not verified)' };
+}
+
+/** How identity was proven, or why it was not, with the agent's instruction when it matters. */
+export function evidenceOf(type: HandoffType, v: EscalateValues): VerificationEvidence {
+  const identity = v.identity;
+  if (identity?.verified) return { verified: true, method: identity.method, destinationMasked: identity.destinationMasked, at: identity.at };
+  const why = identity?.verified === false ? identity.reason.replace(/_/g, ' ') : v.skipped ?? 'no identity check was made';
+  if (type === 'lost_device' || type === 'change_method' || type === 'new_device' || type === 'exception_request') {
+    return { verified: false, reason: `${why}; ${NOT_VERIFIED_INSTRUCTION}` };
+  }
+  return { verified: false, reason: why };
+}
+
+function bool(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+/** The ticket's type and structured details, from what the topic conversation learnt. */
+export function ticketSubject(options: EscalateOptions, v: EscalateValues): TicketSubjectInput {
+  const d = options.details;
+  switch (options.type) {
+    case 'lost_device':
+      return {
+        type: 'lost_device',
+        details: {
+          otherMethodAvailable: bool(d.otherMethodAvailable, false),
+          canWork: bool(d.canWork, true),
+          actionsNeeded: Array.isArray(d.actionsNeeded) ? d.actionsNeeded.map(String) : ['Remove the lost phone from the MFA methods', 'Issue a Temporary Access Pass'],
+        },
+      };
+    case 'change_method': {
+      const proof = v.newNumberProof;
+      return {
+        type: 'change_method',
+        details: {
+          newNumberE164: typeof d.newNumberE164 === 'string' ? d.newNumberE164 : undefined,
+          newNumberProof:
+            proof === undefined
+              ? undefined
+              : proof.proven
+                ? { verified: true, method: proof.method, destinationMasked: proof.destinationMasked, at: proof.at }
+                : { verified: false, reason: `new number not proven: ${proof.reason.replace(/_/g, ' ')}` },
+          toMethod: d.change === 'default_method' ? 'new default method' : typeof d.newNumberKind === 'string' ? `${d.newNumberKind} number` : undefined,
+        },
+      };
+    }
+    case 'new_device':
+      return {
+        type: 'new_device',
+        details: { oldDeviceAvailable: true, actionsNeeded: ['Help move the Authenticator app or the MFA number to the new phone'] },
+      };
+    case 'suspicious_prompt':
+      return {
+        type: 'suspicious_prompt',
+        details: { anyApproved: bool(d.anyApproved, false) || bool(d.approvalUnsure, false), passwordReset: bool(d.passwordReset, false), promptCount: promptCountOf(d.promptCount) },
+      };
+    case 'exception_request':
+      return {
+        type: 'exception_request',
+        details: {
+          reasonCategory: typeof d.reasonCategory === 'string' ? d.reasonCategory : 'Not given',
+          justification: typeof d.justification === 'string' && d.justification.trim() ? d.justification : 'Not given',
+          duration: v.exceptionForm?.duration ?? EXCEPTION_DURATIONS[0],
+          lineManagerEmail: v.exceptionForm?.lineManagerEmail ?? '',
+          needsLocalAdminApproval: true,
+        },
+      };
+    default:
+      return {
+        type: 'other',
+        details: {
+          actionRequested: true,
+          topic: typeof d.fromConversation === 'string' ? d.fromConversation : typeof d.identityCheck === 'string' ? 'identity check' : undefined,
+        },
+      };
+  }
+}
+
+/** The lower bound of a prompt-count answer ("Just one", "2 to 5", "More than 5"). */
+function promptCountOf(answer: unknown): number | undefined {
+  if (typeof answer !== 'string') return undefined;
+  if (/one/i.test(answer)) return 1;
+  const n = answer.match(/\d+/);
+  if (!n) return undefined;
+  return /more than/i.test(answer) ? Number(n[0]) + 1 : Number(n[0]);
+}
+
+/** The reply that gives the person their ticket number and what happens next. */
+export function confirmation(ticket: Ticket, type: HandoffType, v: EscalateValues): string {
+  const verified = v.identity?.verified === true;
+  const lines = [`I've opened ticket **${ticket.id}** (priority ${ticket.priority}) with the helpdesk. ${NEXT_STEPS[type]}`];
+  if (!verified && type !== 'suspicious_prompt' && type !== 'other') {
+    lines.push("As I couldn't confirm it's you, an agent will call you back on a number from your HR record, or check with your line manager, before changing anything.");
+  }
+  if (ticket.priority === 'P1') lines.push('This has been marked urgent and the security team has been alerted.');
+  lines.push(`Quote ${ticket.id} if you contact the helpdesk on ${HELPDESK_PHONE}. You can ask me "what's the status of my ticket" at any time.`);
+  return lines.join('\n\n');
+}
