@@ -1,22 +1,25 @@
-import { ActionTypes, ActivityTypes, type Activity } from 'botbuilder';
+import { ActivityTypes, type Activity } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { parseKnowledgeSubmit } from '../cards';
 import type { KnowledgeClassification } from '../src/knowledge/knowledgeNlu';
-import type { KnowledgeDialog, KnowledgeEntry } from '../src/knowledge/types';
+import type { KnowledgeEntry } from '../src/knowledge/types';
 import { answerMessage, fallbackMessage, feedbackMessage, type EntryLookup } from './answerMessage';
-import { CHANGE_METHOD_DIALOG, ChangeMethodDialog, type ChangeMethodOptions } from './changeMethodDialog';
+import { ChangeMethodDialog } from './changeMethodDialog';
 import { ESCALATE_DIALOG, EscalateDialog, type EscalateDeps } from './escalateDialog';
-import { EXCEPTION_REQUEST_DIALOG, ExceptionRequestDialog } from './exceptionRequestDialog';
+import { ExceptionRequestDialog } from './exceptionRequestDialog';
 import { detectInterruption, normalise } from './interruptions';
-import { LOST_DEVICE_DIALOG, LostDeviceDialog } from './lostDeviceDialog';
-import { menuMessage, TOPIC, topicFromChoice, type TopicId } from './menu';
-import { NEW_DEVICE_DIALOG, NewDeviceDialog } from './newDeviceDialog';
-import { isTopicOutcome, type HandoffType, type TopicOutcome } from './outcome';
+import { LostDeviceDialog } from './lostDeviceDialog';
+import { DIRECT_DIALOGS, TOPIC_DIALOGS, entryDialogStart, menuSubmission, personHandoff, stuckHandoff, withPersonOption } from './mainRouting';
+import { menuMessage, TOPIC, topicFromChoice } from './menu';
+import { NewDeviceDialog } from './newDeviceDialog';
+import { isTopicOutcome, type TopicOutcome } from './outcome';
 import { say } from './reply';
-import { SUSPICIOUS_PROMPT_DIALOG, SuspiciousPromptDialog } from './suspiciousPromptDialog';
+import { SuspiciousPromptDialog } from './suspiciousPromptDialog';
 import { TICKET_STATUS_DIALOG, TicketStatusDialog, ticketRequest } from './ticketStatusDialog';
 import { isVerifyIdentityResult, isVerifyRequest, type VerifyIdentityOptions } from './verifyIdentity';
 import { VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog } from './verifyIdentityDialog';
+
+export { PERSON_OPTION } from './mainRouting';
 
 /** Id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';
@@ -25,30 +28,6 @@ const FEEDBACK_PROMPT = 'mainDialog.feedback';
 
 /** Text of the fallback when a card or button could not be placed. */
 export const FALLBACK_TEXT = "Sorry, I didn't quite get that. Pick one of the topics below, or ask your question in a different way.";
-
-/** Offered with every "not sure" reply. */
-export const PERSON_OPTION = 'Talk to a person';
-
-/** Which conversation each menu topic starts. */
-const TOPIC_DIALOGS: Readonly<Record<Exclude<TopicId, 'person'>, string>> = {
-  [TOPIC.lostDevice]: LOST_DEVICE_DIALOG,
-  [TOPIC.changeMethod]: CHANGE_METHOD_DIALOG,
-  [TOPIC.newDevice]: NEW_DEVICE_DIALOG,
-  [TOPIC.suspiciousPrompt]: SUSPICIOUS_PROMPT_DIALOG,
-  [TOPIC.exceptionRequest]: EXCEPTION_REQUEST_DIALOG,
-};
-
-/**
- * Knowledge entries whose guided conversation starts straight away: the person is reporting a
- * problem the bot can work through. Other entries are answered, with a button for the flow.
- */
-const DIRECT_DIALOGS: ReadonlySet<KnowledgeDialog> = new Set(['lost_device', 'new_device', 'suspicious_prompt', 'exception_request', 'person', 'verify_identity']);
-
-/** Begin options for a topic started from a knowledge entry. */
-const ENTRY_OPTIONS: Readonly<Record<string, ChangeMethodOptions>> = {
-  new_number: { change: 'phone_number' },
-  change_default_method: { change: 'default_method' },
-};
 
 /** At most this many hand-overs between topics in a row (e.g. new phone → lost phone), so topics cannot loop. */
 const MAX_HOPS = 3;
@@ -198,26 +177,11 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async startEntryDialog(step: WaterfallStepContext<RouteOptions>, dialog: string, entry: KnowledgeEntry | undefined): Promise<DialogTurnResult> {
-    switch (dialog) {
-      case 'person':
-        return step.beginDialog(ESCALATE_DIALOG, personHandoff());
-      case 'lost_device':
-        return step.beginDialog(LOST_DEVICE_DIALOG);
-      case 'new_device':
-        return step.beginDialog(NEW_DEVICE_DIALOG);
-      case 'suspicious_prompt':
-        return step.beginDialog(SUSPICIOUS_PROMPT_DIALOG);
-      case 'exception_request':
-        return step.beginDialog(EXCEPTION_REQUEST_DIALOG);
-      case 'change_method':
-        return step.beginDialog(CHANGE_METHOD_DIALOG, entry ? ENTRY_OPTIONS[entry.id] : undefined);
-      case 'verify_identity':
-        return step.beginDialog(VERIFY_IDENTITY_DIALOG, { standalone: true } satisfies VerifyIdentityOptions);
-      default:
-        if (entry) return this.answer(step, entry);
-        await step.context.sendActivity(menuMessage(FALLBACK_TEXT));
-        return step.endDialog();
-    }
+    const start = entryDialogStart(dialog, entry);
+    if (start) return step.beginDialog(start.id, start.options);
+    if (entry) return this.answer(step, entry);
+    await step.context.sendActivity(menuMessage(FALLBACK_TEXT));
+    return step.endDialog();
   }
 
   /** After a topic or an answer: acts on the outcome, or passes the feedback answer on. */
@@ -269,32 +233,3 @@ export class MainDialog extends ComponentDialog {
   }
 }
 
-/** Adds "Talk to a person" to a reply's suggested actions. */
-function withPersonOption(activity: Partial<Activity>): Partial<Activity> {
-  const actions = [...(activity.suggestedActions?.actions ?? [])];
-  if (!actions.some((a) => a.title === PERSON_OPTION)) actions.push({ type: ActionTypes.ImBack, title: PERSON_OPTION, value: PERSON_OPTION });
-  return { ...activity, speak: `${activity.speak ?? ''} Or say talk to a person.`.trim(), suggestedActions: { actions, to: [] } };
-}
-
-function personHandoff(): Extract<TopicOutcome, { kind: 'handoff' }> {
-  return { kind: 'handoff', type: 'other', summary: 'Asked to talk to a person', details: {} };
-}
-
-const ENTRY_HANDOFF_TYPES: Readonly<Partial<Record<KnowledgeDialog, HandoffType>>> = {
-  lost_device: 'lost_device',
-  change_method: 'change_method',
-  new_device: 'new_device',
-  suspicious_prompt: 'suspicious_prompt',
-  exception_request: 'exception_request',
-};
-
-function stuckHandoff(entry: KnowledgeEntry | undefined): Extract<TopicOutcome, { kind: 'handoff' }> {
-  const type = (entry?.dialog && ENTRY_HANDOFF_TYPES[entry.dialog]) || 'other';
-  return { kind: 'handoff', type, summary: `Stuck following the steps for "${entry?.topic ?? 'an answer'}"`, details: { entryId: entry?.id ?? null, selfServiceTried: true } };
-}
-
-function menuSubmission(value: unknown): TopicId | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const v = value as { verb?: unknown; topic?: unknown };
-  return v.verb === 'menu' && typeof v.topic === 'string' ? topicFromChoice(v.topic) : undefined;
-}
