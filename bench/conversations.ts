@@ -1,125 +1,232 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../src/config';
-import { buildHelpdesk } from '../src/composition';
-import { createLogger } from '../src/logger';
+import { join, resolve } from 'node:path';
+import { median, round1, runLoad, type LoadResult } from './load';
+import { freePort, startServer, type ServerProcess } from './processes';
+import { benchDirectory, SCENARIOS, type Scenario, type Target } from './scenarios';
+
+const ROOT = resolve(__dirname, '..');
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
-  /** Conversations running at the same time. */
-  readonly users: number;
-  /** Times each conversation plays its script. */
+  /** Conversations running at the same time against one server (closed loop). */
+  readonly conversations: number;
+  /** How long each load runs, in seconds. */
+  readonly seconds: number;
+  /** How many times every load runs, alternating between the servers (A B A B ...). */
   readonly rounds: number;
+  /**
+   * A quick check instead of a measurement: the servers run from source, and each load plays one
+   * conversation per worker instead of running for `seconds`.
+   */
+  readonly quick?: boolean;
+  /** Loads to run, by scenario name (default: all of {@link SCENARIOS}). */
+  readonly scenarios?: readonly string[];
 }
 
-/** Latency figures in milliseconds, and throughput. */
-export interface BenchResult {
-  readonly users: number;
-  readonly turns: number;
-  readonly durationMs: number;
+/** One load in the report. */
+export interface LoadReport extends Omit<LoadResult, 'errorSamples' | 'metrics'> {
+  readonly round: number;
+  readonly scenario: string;
+  /** Turns per second relative to the echo bot's load of the same round. */
+  readonly ratioToEcho?: number;
+  readonly errorSamples?: readonly string[];
+  readonly metrics?: Readonly<Record<string, number>>;
+}
+
+/** Medians over the rounds of one scenario. */
+export interface ScenarioSummary {
   readonly turnsPerSecond: number;
+  readonly ratioToEcho?: number;
   readonly p50Ms: number;
-  readonly p95Ms: number;
   readonly p99Ms: number;
-  readonly maxMs: number;
+  /** Errors summed over every round. */
   readonly errors: number;
+  readonly metrics?: Readonly<Record<string, number>>;
 }
 
-/** What one simulated person says each round: a greeting, a question, feedback, a guided flow started and cancelled. */
-const SCRIPT = ['hello', 'do I need wifi for the code', 'yes', 'can I use my Irish number', 'no', 'I lost my phone', 'cancel'];
+/** What `npm run bench` prints. */
+export interface BenchReport {
+  readonly date: string;
+  readonly machine: { readonly cpus: number; readonly loadAverage: readonly number[] };
+  readonly conversations: number;
+  readonly secondsPerLoad: number;
+  readonly rounds: number;
+  /** Milliseconds from starting each server until `/healthz` answered; the helpdesk with `npm start` when built. */
+  readonly startupMs: Readonly<Record<string, number>>;
+  /** Resident memory of each server after every load, in MB. */
+  readonly rssMb: Readonly<Record<string, number | undefined>>;
+  /** Medians per scenario; `faq`, `verification` and `ticket` are the helpdesk, the rest floor bots. */
+  readonly summary: Readonly<Record<string, ScenarioSummary>>;
+  /** The targets, as met or not in this run. */
+  readonly targets: Readonly<Record<string, { readonly value: number | undefined; readonly target: string; readonly met: boolean }>>;
+  readonly loads: readonly LoadReport[];
+}
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+/** Servers by target, started once and kept for every round. */
+type Servers = Map<Target, ServerProcess>;
+
+async function startServers(targets: ReadonlySet<Target>, quick: boolean, dataDir: string): Promise<Servers> {
+  const servers: Servers = new Map();
+  const node = process.execPath;
+  const nodeFlags = ['--disable-warning=DEP0111'];
+  try {
+    if (targets.has('helpdesk')) {
+      const directoryFile = join(dataDir, 'directory.json');
+      writeFileSync(directoryFile, JSON.stringify(benchDirectory()));
+      const port = await freePort();
+      const env = {
+        ...process.env,
+        NODE_OPTIONS: undefined,
+        NODE_ENV: 'development',
+        PORT: String(port),
+        DATA_DIR: join(dataDir, 'data'),
+        DIRECTORY_FILE: directoryFile,
+        VERIFICATION_MAX_SENDS_PER_HOUR: '1000000',
+        LOG_LEVEL: 'info',
+      };
+      servers.set(
+        'helpdesk',
+        quick
+          ? await startServer({ name: 'helpdesk', command: node, args: [...nodeFlags, '--import', 'tsx', join(ROOT, 'src/index.ts')], env, port })
+          : await startServer({ name: 'helpdesk', command: 'npm', args: ['start', '--silent'], env: { ...env, npm_config_loglevel: 'silent' }, port, memoryOf: 'child' }),
+      );
+    }
+    for (const target of targets) {
+      if (target === 'helpdesk') continue;
+      const port = await freePort();
+      servers.set(
+        target,
+        await startServer({
+          name: target,
+          command: node,
+          args: [...nodeFlags, '--import', 'tsx', join(ROOT, 'bench/floorBots.ts'), target],
+          env: { ...process.env, NODE_OPTIONS: undefined, PORT: String(port) },
+          port,
+        }),
+      );
+    }
+  } catch (err) {
+    await Promise.all([...servers.values()].map((s) => s.stop()));
+    throw err;
+  }
+  return servers;
+}
+
+function summarise(loads: readonly LoadReport[], scenario: string): ScenarioSummary {
+  const mine = loads.filter((l) => l.scenario === scenario);
+  const ratios = mine.map((l) => l.ratioToEcho).filter((r): r is number => r !== undefined);
+  const metricNames = [...new Set(mine.flatMap((l) => Object.keys(l.metrics ?? {})))];
+  return {
+    turnsPerSecond: round1(median(mine.map((l) => l.turnsPerSecond))),
+    ...(ratios.length > 0 ? { ratioToEcho: Math.round(median(ratios) * 100) / 100 } : {}),
+    p50Ms: round1(median(mine.map((l) => l.p50Ms))),
+    p99Ms: round1(median(mine.map((l) => l.p99Ms))),
+    errors: mine.reduce((n, l) => n + l.errors, 0),
+    ...(metricNames.length > 0
+      ? { metrics: Object.fromEntries(metricNames.map((m) => [m, round1(median(mine.map((l) => l.metrics?.[m]).filter((v): v is number => v !== undefined)))])) }
+      : {}),
+  };
 }
 
 /**
- * Starts the real server (port 0, temp data directory, embedded SQLite) and has `users`
- * conversations talk to it at once over HTTP with `expectReplies`, `rounds` times each.
- * Every loop is bounded; only the loopback address is used.
+ * Runs the benchmark: builds the helpdesk, starts it with `npm start` and the floor bots of
+ * `bench/floorBots.ts`, each in its own process on the loopback interface, then runs every
+ * scenario's load in turn, round after round, so that the helpdesk and the echo bot are measured
+ * alternately in the same run. Ratios are taken within a round; the summary gives medians.
  */
-export async function runBench(options: BenchOptions): Promise<BenchResult> {
+export async function runBench(options: BenchOptions): Promise<BenchReport> {
+  const scenarios: Scenario[] = SCENARIOS.filter((s) => options.scenarios === undefined || options.scenarios.includes(s.name));
+  if (!scenarios.some((s) => s.target === 'echo')) throw new Error('the echo load is needed: every ratio is taken against it');
+  const quick = options.quick === true;
+  if (!quick) {
+    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('npm run build failed');
+  }
   const dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-'));
-  const helpdesk = await buildHelpdesk(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }), createLogger({ level: 'silent' }));
-  const { port } = await helpdesk.start(0);
-  const url = `http://127.0.0.1:${port}/api/messages`;
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
+  const servers = await startServers(new Set(scenarios.map((s) => s.target)), quick, dataDir);
+  const loads: LoadReport[] = [];
+  let sequence = 0;
   try {
-    await Promise.all(
-      Array.from({ length: options.users }, async (_, user) => {
-        const conversation = `bench-${user}-${randomUUID()}`;
-        for (let round = 0; round < options.rounds; round++) {
-          for (const text of SCRIPT) {
-            const body = {
-              type: 'message',
-              id: randomUUID(),
-              text,
-              channelId: 'webchat',
-              conversation: { id: conversation },
-              from: { id: `bench-user-${user}` },
-              recipient: { id: 'mfa-helpdesk-bot' },
-              deliveryMode: 'expectReplies',
-            };
-            const t0 = performance.now();
-            const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-            const payload = (await res.json()) as { activities?: unknown[] };
-            latencies.push(performance.now() - t0);
-            if (res.status !== 200 || !Array.isArray(payload.activities) || payload.activities.length === 0) errors += 1;
-          }
-        }
-      }),
-    );
+    for (let round = 1; round <= options.rounds; round += 1) {
+      let echoRate: number | undefined;
+      for (const scenario of scenarios) {
+        const server = servers.get(scenario.target);
+        if (!server) throw new Error(`no server for ${scenario.target}`);
+        const { nextSequence, errorSamples, metrics, ...result } = await runLoad(scenario.conversation, {
+          baseUrl: server.baseUrl,
+          conversations: options.conversations,
+          durationMs: quick ? undefined : options.seconds * 1000,
+          conversationsPerWorker: quick ? 1 : undefined,
+          firstSequence: sequence,
+          label: `bench-${scenario.name}-${round}`,
+        });
+        sequence = nextSequence;
+        if (scenario.target === 'echo') echoRate = result.turnsPerSecond;
+        loads.push({
+          round,
+          scenario: scenario.name,
+          ...result,
+          ...(scenario.target !== 'echo' && echoRate ? { ratioToEcho: Math.round((result.turnsPerSecond / echoRate) * 100) / 100 } : {}),
+          ...(errorSamples.length > 0 ? { errorSamples } : {}),
+          ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
+        });
+      }
+    }
+    const rssMb = Object.fromEntries([...servers].map(([target, s]) => [target, s.rssMb()]));
+    const summary = Object.fromEntries(scenarios.map((s) => [s.name, summarise(loads, s.name)]));
+    const startupMs = Object.fromEntries([...servers].map(([target, s]) => [target, s.startupMs]));
+    const helpdeskLoads = loads.filter((l) => scenarios.find((s) => s.name === l.scenario)?.target === 'helpdesk');
+    const faq = summary.faq as ScenarioSummary | undefined;
+    const worstP99 = Math.max(0, ...scenarios.filter((s) => s.target === 'helpdesk').map((s) => summary[s.name].p99Ms));
+    const targets: BenchReport['targets'] = {
+      faqRatioToEcho: { value: faq?.ratioToEcho, target: '>= 0.5', met: (faq?.ratioToEcho ?? 0) >= 0.5 },
+      p99Ms: { value: worstP99, target: '< 100 (median p99 of every helpdesk load)', met: worstP99 < 100 },
+      errors: { value: helpdeskLoads.reduce((n, l) => n + l.errors, 0), target: '0', met: helpdeskLoads.every((l) => l.errors === 0) },
+      rssMb: { value: rssMb.helpdesk, target: '< 250 after the loads', met: (rssMb.helpdesk ?? Infinity) < 250 },
+      startupMs: { value: startupMs.helpdesk, target: '< 5000 for npm start when built', met: !quick && (startupMs.helpdesk ?? Infinity) < 5000 },
+    };
+    return {
+      date: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, loadAverage: (await import('node:os')).loadavg().map((l) => round1(l)) },
+      conversations: options.conversations,
+      secondsPerLoad: options.seconds,
+      rounds: options.rounds,
+      startupMs,
+      rssMb,
+      summary,
+      targets,
+      loads,
+    };
   } finally {
-    await helpdesk.stop(2000);
+    await Promise.all([...servers.values()].map((s) => s.stop()));
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const durationMs = performance.now() - started;
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const round1 = (n: number) => Math.round(n * 10) / 10;
-  return {
-    users: options.users,
-    turns: latencies.length,
-    durationMs: round1(durationMs),
-    turnsPerSecond: round1((latencies.length / durationMs) * 1000),
-    p50Ms: round1(percentile(sorted, 50)),
-    p95Ms: round1(percentile(sorted, 95)),
-    p99Ms: round1(percentile(sorted, 99)),
-    maxMs: round1(sorted[sorted.length - 1] ?? 0),
-    errors,
-  };
 }
 
-/** `npm run bench [-- --users N --rounds N --runs N]`: prints each run and the median of the runs as JSON. */
+/** `npm run bench [-- --conversations 32 --seconds 6 --rounds 3 --only faq,echo]`: prints the report as JSON. */
 if (require.main === module) {
   const args = process.argv.slice(2);
-  const num = (name: string, fallback: number, max: number): number => {
+  const value = (name: string): string | undefined => {
     const i = args.indexOf(`--${name}`);
-    const v = i >= 0 ? Number(args[i + 1]) : fallback;
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const whole = (name: string, fallback: number, max: number): number => {
+    const v = Number(value(name) ?? fallback);
     return Number.isInteger(v) && v > 0 ? Math.min(v, max) : fallback;
   };
-  const users = num('users', 20, 200);
-  const rounds = num('rounds', 5, 100);
-  const runs = num('runs', 3, 10);
-  (async () => {
-    const results: BenchResult[] = [];
-    for (let r = 0; r < runs; r++) results.push(await runBench({ users, rounds }));
-    const median = (pick: (b: BenchResult) => number) => [...results.map(pick)].sort((a, b) => a - b)[Math.floor(results.length / 2)];
-    console.log(
-      JSON.stringify(
-        {
-          runs: results,
-          median: { turnsPerSecond: median((b) => b.turnsPerSecond), p50Ms: median((b) => b.p50Ms), p95Ms: median((b) => b.p95Ms), p99Ms: median((b) => b.p99Ms) },
-        },
-        null,
-        2,
-      ),
-    );
-  })().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(1);
-  });
+  const only = value('only')?.split(',').map((s) => s.trim());
+  runBench({
+    conversations: whole('conversations', 32, 256),
+    seconds: whole('seconds', 6, 120),
+    rounds: whole('rounds', 3, 20),
+    scenarios: only ? ['echo', ...only.filter((s) => s !== 'echo')] : undefined,
+  }).then(
+    (report) => process.stdout.write(`${JSON.stringify(report, null, 2)}\n`),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }
