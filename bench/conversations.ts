@@ -93,20 +93,25 @@ async function startServers(targets: ReadonlySet<Target>, quick: boolean, dataDi
           : await startServer({ name: 'helpdesk', command: 'npm', args: ['start', '--silent'], env: { ...env, npm_config_loglevel: 'silent' }, port, memoryOf: 'child' }),
       );
     }
-    for (const target of targets) {
-      if (target === 'helpdesk') continue;
-      const port = await freePort();
-      servers.set(
-        target,
-        await startServer({
+    // The floor bots start together, once the helpdesk's own start-up has been timed alone.
+    const floors = [...targets].filter((t) => t !== 'helpdesk');
+    const started = await Promise.allSettled(
+      floors.map(async (target) => {
+        const port = await freePort();
+        return startServer({
           name: target,
           command: node,
           args: [...nodeFlags, '--import', 'tsx', join(ROOT, 'bench/floorBots.ts'), target],
           env: { ...process.env, NODE_OPTIONS: undefined, PORT: String(port) },
           port,
-        }),
-      );
-    }
+        });
+      }),
+    );
+    started.forEach((s, i) => {
+      if (s.status === 'fulfilled') servers.set(floors[i], s.value);
+    });
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
   } catch (err) {
     await Promise.all([...servers.values()].map((s) => s.stop()));
     throw err;
