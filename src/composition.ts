@@ -30,6 +30,15 @@ import { MainDialog } from '../dialogs/mainDialog';
 import { transcriptMiddleware } from './bot/transcriptMiddleware';
 import { TranscriptLog } from './tickets/transcriptLog';
 import { prepareCardTemplates } from '../cards';
+import {
+  ConversationLog,
+  ConversationSignals,
+  createDirectLine,
+  DirectLineAdapter,
+  WEBCHAT_BOT_NAME,
+  type DirectLine,
+} from './channels/directLine';
+import { resolveVerificationSecret } from './verification/secret';
 
 /** Parts a test may replace at the edges of the graph. */
 export interface CompositionOverrides {
@@ -39,6 +48,8 @@ export interface CompositionOverrides {
   readonly sender?: CodeSender;
   /** Waits between security webhook attempts (tests make it instant). */
   readonly webhookSleep?: (ms: number) => Promise<void>;
+  /** How often Direct Line streams look in the store for other instances' activities. */
+  readonly directLineStreamPollMs?: number;
 }
 
 /** How long {@link Helpdesk.stop} waits for ticket notifications still being delivered. */
@@ -56,6 +67,8 @@ export interface Helpdesk {
   readonly tickets: TicketService;
   /** Helpdesk agents in Teams: queue, ticket cards, live chat relay, updates to the person. */
   readonly teamsAgents: TeamsAgents;
+  /** The bot's own Direct Line for the web chat page: its adapter, conversation log and streams. */
+  readonly directLine: DirectLine;
   /** Starts listening on the configured port (or `port`), bound as the config requires. */
   start(port?: number): Promise<{ port: number; host: string }>;
   /** Graceful stop: no new requests, in-flight turns finish (bounded), the store is closed. */
@@ -93,9 +106,32 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     MicrosoftAppType: config.microsoftApp.type ?? (config.microsoftApp.id ? 'MultiTenant' : ''),
   };
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
-  adapter.use(turnLoggerMiddleware(logger));
-  adapter.use(duplicateActivityMiddleware(store, logger));
+  const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
+  // The web chat page's channel: the bot's own Direct Line, with its conversations in the store.
+  const directLineSignals = new ConversationSignals();
+  const conversationLog = new ConversationLog(store, clock, directLineSignals);
+  const directLine = createDirectLine({
+    adapter: new DirectLineAdapter({ log: conversationLog, clock, bot: { id: botId, name: WEBCHAT_BOT_NAME } }),
+    log: conversationLog,
+    signals: directLineSignals,
+    store,
+    clock,
+    logger,
+    botId,
+    tokenKeySecret: await resolveVerificationSecret({ secret: config.verification.secret, nodeEnv: config.nodeEnv, dataDir: config.dataDir, logger }),
+    config: config.directLine,
+    publicBaseUrl: config.publicBaseUrl,
+    streamPollMs: overrides.directLineStreamPollMs,
+  });
+  /** Every turn, on every channel adapter, runs through the same middleware. */
+  const useEverywhere = (middleware: Parameters<CloudAdapter['use']>[0]): void => {
+    adapter.use(middleware);
+    directLine.adapter.use(middleware);
+  };
+  useEverywhere(turnLoggerMiddleware(logger));
+  useEverywhere(duplicateActivityMiddleware(store, logger));
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });
+  directLine.adapter.onTurnError = adapter.onTurnError;
 
   // Services before the dialogs, so the dialogs can be given them.
   const notifiers: TicketNotifier[] = [];
@@ -108,7 +144,8 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const teamsAgents = createTeamsAgents({
     store,
     tickets,
-    adapter,
+    // Proactive messages reach Teams and Azure channels through the Bot Connector, web chat pages through the store.
+    adapter: directLine.routeProactive(adapter),
     botAppId: config.microsoftApp.id ?? '',
     logger,
     config: config.teams,
@@ -116,19 +153,19 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   });
 
   const transcripts = new TranscriptLog(store, clock);
-  adapter.use(transcriptMiddleware(transcripts, logger));
+  useEverywhere(transcriptMiddleware(transcripts, logger));
   const mainDialog = new MainDialog({
     understanding: knowledge,
     services: { directory, verification: verification.service, lookups: verification.lookups, sessions: verification.sessions, clock, tickets, transcripts },
   });
   const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id, teamsAgents });
-  const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
-  const routes: RouteInstaller[] = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger })];
+  const routes: RouteInstaller[] = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger }), ...directLine.routes(app)];
   if (verification.outbox) routes.push(devOutboxRoute(verification.outbox));
   if (config.twilio && config.publicBaseUrl) {
     routes.push(voiceCodeRepeatRoute({ publicBaseUrl: config.publicBaseUrl, authToken: config.twilio.authToken, tokens: verification.repeatTokens, clock, logger }));
   }
   const http = createHttpServer({ adapter, bot: app, store, logger, botId, routes });
+  directLine.attach(http.server.server);
 
   return {
     http,
@@ -139,6 +176,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     knowledge,
     tickets,
     teamsAgents,
+    directLine,
     async start(port = config.port) {
       await store.ping();
       const host = config.unauthenticated ? '127.0.0.1' : '0.0.0.0';
@@ -152,6 +190,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
       return { port: bound, host };
     },
     async stop(graceMs?: number) {
+      directLine.closeStreams();
       await http.close(graceMs);
       if (!(await tickets.whenIdle(NOTIFICATION_DRAIN_MS))) logger.warn('stopping with ticket notifications still in flight');
       await store.close();

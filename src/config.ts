@@ -43,6 +43,10 @@ const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 const TEAM_ID_PATTERN = /^(19:[^\s@]{1,200}@thread\.[a-z0-9.]{1,20}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
 const TEAM_ID_MESSAGE = 'expects a Teams team id such as 19:abc…@thread.tacv2, or the team\'s group id (a GUID)';
 const E164_PATTERN = /^\+[1-9]\d{7,14}$/;
+/** Azure's global Direct Line endpoint. */
+export const AZURE_DIRECT_LINE_ENDPOINT = 'https://directline.botframework.com/v3/directline';
+/** A `frame-ancestors` source: 'self', 'none', or an http(s) origin, optionally with a `*.` subdomain wildcard. */
+const FRAME_SOURCE_PATTERN = /^('self'|'none'|https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$/;
 
 const schema = z.object({
   PORT: z
@@ -155,6 +159,29 @@ const schema = z.object({
   ),
   HELPDESK_TEAM_ID: optionalString.pipe(z.string().regex(TEAM_ID_PATTERN, TEAM_ID_MESSAGE).optional()),
   SECURITY_TEAM_ID: optionalString.pipe(z.string().regex(TEAM_ID_PATTERN, TEAM_ID_MESSAGE).optional()),
+  DIRECT_LINE_TOKEN_TTL_SECONDS: wholeNumber(1800, 60, 86_400),
+  DIRECT_LINE_MAX_ACTIVITIES_PER_MINUTE: wholeNumber(30, 1, 10_000),
+  DIRECT_LINE_SECRET: optionalString.pipe(z.string().regex(/^[\x21-\x7e]{20,}$/, 'expects the Direct Line channel secret key (at least 20 printable characters without spaces)').optional()),
+  DIRECT_LINE_ENDPOINT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s/?#]+\/v3\/directline$/, 'expects a Direct Line base URL ending in /v3/directline, e.g. https://europe.directline.botframework.com/v3/directline')
+      .default(AZURE_DIRECT_LINE_ENDPOINT),
+  ),
+  WEBCHAT_FRAME_ANCESTORS: optionalString.transform((v, ctx) => {
+    // `self` and `none` are accepted without their quotes too, which .env files strip.
+    const sources = (v ?? "'self'")
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((source) => (source === 'self' || source === 'none' ? `'${source}'` : source));
+    for (const source of sources) {
+      if (!FRAME_SOURCE_PATTERN.test(source)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expects a space-separated list of 'self', 'none' or origins such as https://intranet.example.nhs.uk; "${source}" is none of these` });
+      }
+    }
+    if (sources.includes("'none'") && sources.length > 1) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "'none' cannot be combined with other sources" });
+    return sources;
+  }),
   HANDOFF_TO_HUB: optionalString.pipe(
     z
       .enum(['true', 'false'], { errorMap: () => ({ message: 'expects true or false' }) })
@@ -207,6 +234,20 @@ export interface Config {
     readonly securityTeamId?: string;
     /** Also send `handoff.initiate` to an agent hub when an agent takes over a chat, on channels that support it. */
     readonly handoffToHub: boolean;
+  };
+  /** The bot's own Direct Line for the web chat page, or Azure's. */
+  readonly directLine: {
+    /** Lifetime of a Direct Line token, in seconds. */
+    readonly tokenTtlSeconds: number;
+    /** Activities one user may post per minute. */
+    readonly maxActivitiesPerMinute: number;
+    /** Azure Direct Line; when set, the page gets its tokens from Azure and talks to Azure. */
+    readonly azure?: { readonly secret: string; readonly endpoint: string };
+  };
+  /** The web chat page at `/`. */
+  readonly webChat: {
+    /** The `frame-ancestors` sources: who may embed the page. */
+    readonly frameAncestors: readonly string[];
   };
 }
 
@@ -275,6 +316,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentApiTokens: v.AGENT_API_TOKENS,
     securityWebhookUrl: v.SECURITY_WEBHOOK_URL,
     teams: { helpdeskTeamId: v.HELPDESK_TEAM_ID, securityTeamId: v.SECURITY_TEAM_ID, handoffToHub: v.HANDOFF_TO_HUB },
+    directLine: {
+      tokenTtlSeconds: v.DIRECT_LINE_TOKEN_TTL_SECONDS,
+      maxActivitiesPerMinute: v.DIRECT_LINE_MAX_ACTIVITIES_PER_MINUTE,
+      azure: v.DIRECT_LINE_SECRET ? { secret: v.DIRECT_LINE_SECRET, endpoint: v.DIRECT_LINE_ENDPOINT } : undefined,
+    },
+    webChat: { frameAncestors: v.WEBCHAT_FRAME_ANCESTORS },
   };
 }
 

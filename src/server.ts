@@ -3,6 +3,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from './logger';
 import { redact } from './logger';
 import { validateInboundActivity } from './channels/activitySchema';
+import { DIRECT_LINE_SERVICE_URL } from './channels/directLine/adapter';
 import type { DocumentStore } from './store/documentStore';
 
 /** Largest accepted request body. */
@@ -104,6 +105,10 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
 
   server.post('/api/messages', async (req: Request, res: Response) => {
     const problems = validateInboundActivity(req.body);
+    // Replies to that service URL go into the bot's own web chat conversations, never from outside.
+    if ((req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl === DIRECT_LINE_SERVICE_URL) {
+      problems.push({ field: 'serviceUrl', message: "is reserved for the bot's own Direct Line" });
+    }
     if (problems.length > 0) {
       res.send(400, { error: 'invalid_activity', message: 'The request is not a valid Bot Framework activity.', fields: problems });
       return;

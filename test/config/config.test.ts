@@ -257,3 +257,48 @@ describe('loadConfig: agents API and security webhook', () => {
     expect(variables).toEqual(['AGENT_API_TOKENS', 'PORT', 'SECURITY_WEBHOOK_URL']);
   });
 });
+
+describe('loadConfig: web chat and Direct Line', () => {
+  it('has defaults: 30-minute tokens, 30 activities a minute, the bot\'s own Direct Line, embeddable by itself only', () => {
+    const config = loadConfig({});
+    expect(config.directLine).toEqual({ tokenTtlSeconds: 1800, maxActivitiesPerMinute: 30, azure: undefined });
+    expect(config.webChat.frameAncestors).toEqual(["'self'"]);
+  });
+
+  it('reads Azure Direct Line and an embedding list (self and none with or without quotes)', () => {
+    const config = loadConfig({
+      DIRECT_LINE_SECRET: 'abcdefghij.klmnopqrstuvwxyz-0123456789',
+      DIRECT_LINE_ENDPOINT: 'https://europe.directline.botframework.com/v3/directline',
+      WEBCHAT_FRAME_ANCESTORS: "self https://intranet.example.nhs.uk https://*.example.org:8443",
+      DIRECT_LINE_TOKEN_TTL_SECONDS: '600',
+    });
+    expect(config.directLine.azure).toEqual({ secret: 'abcdefghij.klmnopqrstuvwxyz-0123456789', endpoint: 'https://europe.directline.botframework.com/v3/directline' });
+    expect(config.directLine.tokenTtlSeconds).toBe(600);
+    expect(config.webChat.frameAncestors).toEqual(["'self'", 'https://intranet.example.nhs.uk', 'https://*.example.org:8443']);
+    expect(loadConfig({ DIRECT_LINE_SECRET: 'abcdefghij.klmnopqrstuvwxyz' }).directLine.azure?.endpoint).toBe('https://directline.botframework.com/v3/directline');
+  });
+
+  it('reports every bad value together, never echoing the secret', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        DIRECT_LINE_SECRET: 'short secret',
+        DIRECT_LINE_ENDPOINT: 'https://example.org/api',
+        WEBCHAT_FRAME_ANCESTORS: "'self' javascript:alert(1)",
+        DIRECT_LINE_TOKEN_TTL_SECONDS: '10',
+        DIRECT_LINE_MAX_ACTIVITIES_PER_MINUTE: 'lots',
+      });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error?.problems.map((p) => p.variable).sort()).toEqual([
+      'DIRECT_LINE_ENDPOINT',
+      'DIRECT_LINE_MAX_ACTIVITIES_PER_MINUTE',
+      'DIRECT_LINE_SECRET',
+      'DIRECT_LINE_TOKEN_TTL_SECONDS',
+      'WEBCHAT_FRAME_ANCESTORS',
+    ]);
+    expect(error?.message).not.toContain('short secret');
+    expect(() => loadConfig({ WEBCHAT_FRAME_ANCESTORS: "'none' https://a.example" })).toThrow(/'none' cannot be combined/);
+  });
+});
