@@ -103,7 +103,11 @@ export class DirectLineTestClient {
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
-      socket.once('unexpected-response', (_req, res) => reject(new Error(`stream: HTTP ${res.statusCode}`)));
+      socket.once('unexpected-response', (req, res) => {
+        req.destroy();
+        res.destroy();
+        reject(new Error(`stream: HTTP ${res.statusCode}`));
+      });
     });
   }
 

@@ -29,9 +29,9 @@ describe('messages pushed to web chat pages', () => {
   let a: TestHelpdesk;
   let b: TestHelpdesk;
   beforeAll(async () => {
-    a = await startTestHelpdesk({ AGENT_API_TOKENS: AGENT_TOKEN }, { directLineStreamPollMs: 200 });
+    a = await startTestHelpdesk({ AGENT_API_TOKENS: `Sam Agent:${AGENT_TOKEN}` }, { directLineStreamPollMs: 200 });
     // A second instance on the same store.
-    b = await startTestHelpdesk({ AGENT_API_TOKENS: AGENT_TOKEN, DATA_DIR: a.dataDir }, { directLineStreamPollMs: 200 });
+    b = await startTestHelpdesk({ AGENT_API_TOKENS: `Sam Agent:${AGENT_TOKEN}`, DATA_DIR: a.dataDir }, { directLineStreamPollMs: 200 });
   });
   afterAll(async () => {
     await b.stop();
@@ -46,16 +46,16 @@ describe('messages pushed to web chat pages', () => {
     expect(ticket).toMatch(/^MFA-\d{6}$/);
 
     const sent = Date.now();
-    expect((await agentApi(a, `/${ticket}/notes`, { agent: 'sam', text: 'I will call you at 2pm.', visibleToUser: true })).status).toBe(200);
+    expect((await agentApi(a, `/${ticket}/notes`, { text: 'I will call you at 2pm.', visibleToUser: true })).status).toBe(200);
     const note = await client.waitForStreamed((x) => /added a note to your ticket.*I will call you at 2pm/.test(x.text ?? ''), 2_000);
     expect(Date.now() - sent).toBeLessThan(2_000);
     expect(note).toMatchObject({ from: { role: 'bot' }, speak: expect.stringContaining('2pm') });
     // A note for agents only never reaches the person.
-    expect((await agentApi(a, `/${ticket}/notes`, { agent: 'sam', text: 'Internal: check HR record', visibleToUser: false })).status).toBe(200);
+    expect((await agentApi(a, `/${ticket}/notes`, { text: 'Internal: check HR record', visibleToUser: false })).status).toBe(200);
 
     // An agent picking the ticket up, through the other instance: pushed within 2 seconds too.
     const claimed = Date.now();
-    expect((await agentApi(b, `/${ticket}/claim`, { agent: 'Sam Agent' })).status).toBe(200);
+    expect((await agentApi(b, `/${ticket}/claim`, {})).status).toBe(200);
     await client.waitForStreamed((x) => /Sam Agent from the helpdesk has picked up your ticket/.test(x.text ?? ''), 2_000);
     expect(Date.now() - claimed).toBeLessThan(2_000);
     expect(botTexts(client.streamed).join('\n')).not.toContain('Internal');
@@ -68,7 +68,7 @@ describe('messages pushed to web chat pages', () => {
     const ticket = await openTicket(client);
     await client.closeStream();
 
-    expect((await agentApi(a, `/${ticket}/resolve`, { agent: 'sam', resolution: 'Your new phone is registered.' })).status).toBe(200);
+    expect((await agentApi(a, `/${ticket}/resolve`, { resolution: 'Your new phone is registered.' })).status).toBe(200);
 
     // The page comes back on the other instance, with its resume cookie: same user, same conversation.
     const again = await openConversation(b.baseUrl, issued.cookie);
