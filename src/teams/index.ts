@@ -13,7 +13,7 @@ import { registerTicketCardActions } from './cardActions';
 import { HelpdeskQueues, isBotAddedToTeam, isBotRemovedFromTeam } from './helpdeskQueue';
 import { PersonNotifier } from './personNotifier';
 import { ProactiveMessenger, type ProactiveAdapter } from './proactive';
-import { LiveRelay } from './relay';
+import { LiveRelay, mentionsBot } from './relay';
 import { TeamsAgentStore, type TicketPostRecord } from './teamsStore';
 import { TeamsTicketPoster } from './ticketPoster';
 
@@ -94,6 +94,8 @@ export class TeamsAgents {
    * - the bot installed in / removed from a team: the queue is remembered / forgotten;
    * - `handoff.status` events from an agent hub;
    * - messages in a ticket card's thread: relayed to the person when the chat is live;
+   * - other channel messages that do not mention the bot: ignored (with `ChannelMessage.Read.Group`
+   *   Teams delivers them all, and the bot answers only when it is addressed);
    * - the ticket card's `Action.Execute` verbs.
    */
   register<TState extends TurnState>(app: Application<TState>): void {
@@ -121,6 +123,13 @@ export class TeamsAgents {
         const post = await this.threadPost(context);
         if (post) await this.relay.forwardFromAgent(context, post);
       },
+    );
+    app.activity(
+      (context) =>
+        Promise.resolve(
+          context.activity.type === ActivityTypes.Message && context.activity.conversation?.conversationType === 'channel' && !mentionsBot(context.activity),
+        ),
+      async () => undefined,
     );
     registerTicketCardActions(app, { tickets: this.deps.tickets, queues: this.queues, store: this.store, relay: this.relay, logger: this.deps.logger });
   }

@@ -34,6 +34,19 @@ export type RelayEndReason = 'agent' | 'resolved' | 'cancelled' | 'unreachable' 
 const handoffStatusSchema = z.object({ state: z.string().min(1).max(50), message: z.string().max(1000).optional() }).passthrough();
 
 /**
+ * True when a message @mentions the bot. With the resource-specific permission
+ * `ChannelMessage.Read.Group`, Teams delivers every channel message to the bot, mentioned or not.
+ */
+export function mentionsBot(activity: Partial<Activity>): boolean {
+  const botId = activity.recipient?.id;
+  return (activity.entities ?? []).some((e) => {
+    if (e.type !== 'mention') return false;
+    const mentioned: unknown = e.mentioned;
+    return typeof mentioned === 'object' && mentioned !== null && 'id' in mentioned && mentioned.id === botId;
+  });
+}
+
+/**
  * Text as it may be relayed: HTML tags and entities Teams adds are removed, codes and phone
  * numbers are redacted, and the length is bounded.
  */
@@ -214,19 +227,24 @@ export class LiveRelay {
   /**
    * The agent's side: a message in a ticket card's thread. From the agent holding the live chat
    * it is relayed to the person as "Agent Name (Helpdesk): …"; anyone else, or any message while
-   * no chat is live, gets a short reply saying nothing was sent.
+   * no chat is live, gets a short reply saying nothing was sent. A message that does not mention the
+   * bot is the team talking among themselves: it is relayed only from the agent holding the live
+   * chat, and otherwise left without a reply.
    */
   async forwardFromAgent(context: TurnContext, post: TicketPostRecord): Promise<void> {
     const a = context.activity;
     const relay = await this.options.store.relayOf(post.ticketId);
-    if (!relay || relay.state !== 'live' || relay.threadConversationId !== a.conversation.id) {
+    const live = relay !== undefined && relay.state === 'live' && relay.threadConversationId === a.conversation.id;
+    const fromHolder =
+      live && (a.from?.id === relay.agent.id || (relay.agent.aadObjectId !== undefined && a.from?.aadObjectId === relay.agent.aadObjectId));
+    if (!fromHolder && !mentionsBot(a)) return;
+    if (!relay || !live) {
       await context.sendActivity(
         message(`Nothing was sent to the person: there is no live chat for ${post.ticketId}. Claim the ticket from its card to chat with them.`),
       );
       return;
     }
-    const fromAgent = a.from?.id === relay.agent.id || (relay.agent.aadObjectId !== undefined && a.from?.aadObjectId === relay.agent.aadObjectId);
-    if (!fromAgent) {
+    if (!fromHolder) {
       await context.sendActivity(message(`Not sent: only ${relay.agent.name}, who is chatting with the person, can write to them here.`));
       return;
     }

@@ -243,6 +243,17 @@ describe('Helpdesk agents in Teams', () => {
       expect(connector.textsTo('a:relay-person')).toHaveLength(before);
     });
 
+    it('relays the holder\'s thread messages without an @mention; the others\' unmentioned messages get no reply', async () => {
+      const before = connector.textsTo('a:relay-person').length;
+      const holder = await post(t.baseUrl, threadMessage(serviceUrl, { teamId: HELPDESK_TEAM, postedId, from: BOB, text: 'Can you open Authenticator?', mention: false }));
+      expect(replies(holder.body)).toEqual([]);
+      expect(connector.textsTo('a:relay-person').at(-1)).toBe('Bob Agent (Helpdesk): Can you open Authenticator?');
+      const colleague = await post(t.baseUrl, threadMessage(serviceUrl, { teamId: HELPDESK_TEAM, postedId, from: ALICE, text: 'I can take over later', mention: false }));
+      expect(colleague.status).toBe(200);
+      expect(replies(colleague.body)).toEqual([]);
+      expect(connector.textsTo('a:relay-person')).toHaveLength(before + 1);
+    });
+
     it('End chat tells the person and returns them to the bot', async () => {
       const { card } = await act(chat.id, BOB, 'endChat');
       expect(verbsOf(card)).not.toContain('endChat');
@@ -259,6 +270,8 @@ describe('Helpdesk agents in Teams', () => {
 
     it('after the chat ended, thread messages are not relayed', async () => {
       const before = connector.textsTo('a:relay-person').length;
+      const unmentioned = await post(t.baseUrl, threadMessage(serviceUrl, { teamId: HELPDESK_TEAM, postedId, from: BOB, text: 'Still there?', mention: false }));
+      expect(replies(unmentioned.body)).toEqual([]);
       const r = await post(t.baseUrl, threadMessage(serviceUrl, { teamId: HELPDESK_TEAM, postedId, from: BOB, text: 'Are you there?' }));
       expect(String(replies(r.body)[0]?.text)).toContain('Nothing was sent to the person');
       expect(connector.textsTo('a:relay-person')).toHaveLength(before);
@@ -320,6 +333,16 @@ describe('Helpdesk agents in Teams', () => {
       expect(connector.attemptsOn('a:flaky-chat')).toBe(3);
       expect(connector.textsTo('a:flaky-chat')).toEqual([`Good news: carol from the helpdesk has picked up your ticket ${flaky.id}.`]);
       expect((await ticket(flaky.id)).personNotNotified).toBeUndefined();
+    });
+  });
+
+  describe('other channel messages', () => {
+    it('are answered only when they mention the bot', async () => {
+      const quiet = await post(t.baseUrl, threadMessage(serviceUrl, { teamId: HELPDESK_TEAM, postedId: 'general-1', from: ALICE, text: 'what is MFA', mention: false }));
+      expect(quiet.status).toBe(200);
+      expect(replies(quiet.body)).toEqual([]);
+      const asked = await post(t.baseUrl, threadMessage(serviceUrl, { teamId: HELPDESK_TEAM, postedId: 'general-2', from: ALICE, text: 'what is MFA' }));
+      expect(replies(asked.body).length).toBeGreaterThan(0);
     });
   });
 

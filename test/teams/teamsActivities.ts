@@ -48,9 +48,16 @@ export function cardAction(
   };
 }
 
-/** A message an agent posts in a card's thread, mentioning the bot. */
-export function threadMessage(serviceUrl: string, options: { teamId: string; postedId: string; from: Account; text: string }): Json {
+/**
+ * A message an agent posts in a card's thread (or, with another `postedId`, in any channel thread),
+ * mentioning the bot unless `mention` is false: with `ChannelMessage.Read.Group` Teams sends both.
+ */
+export function threadMessage(
+  serviceUrl: string,
+  options: { teamId: string; postedId: string; from: Account; text: string; mention?: boolean },
+): Json {
   const mention = `<at>${BOT.name}</at>`;
+  const mentioned = options.mention ?? true;
   return {
     type: 'message',
     id: randomUUID(),
@@ -60,9 +67,9 @@ export function threadMessage(serviceUrl: string, options: { teamId: string; pos
     recipient: BOT,
     conversation: { id: `${options.teamId};messageid=${options.postedId}`, conversationType: 'channel', isGroup: true, tenantId: TENANT },
     channelData: { team: { id: options.teamId }, channel: { id: options.teamId }, tenant: { id: TENANT } },
-    text: `${mention} ${options.text}`,
+    text: mentioned ? `${mention} ${options.text}` : options.text,
     textFormat: 'plain',
-    entities: [{ type: 'mention', text: mention, mentioned: BOT }],
+    entities: mentioned ? [{ type: 'mention', text: mention, mentioned: BOT }] : [],
     deliveryMode: 'expectReplies',
   };
 }
