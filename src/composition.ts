@@ -10,6 +10,7 @@ import { createHelpdeskApplication } from './bot/helpdeskBot';
 import { createTurnErrorHandler } from './bot/turnError';
 import { turnLoggerMiddleware } from './bot/turnLogger';
 import { duplicateActivityMiddleware } from './bot/duplicateActivityMiddleware';
+import { traceFilterMiddleware } from './bot/traceFilterMiddleware';
 import { createHttpServer, type HttpServer, type RouteInstaller } from './server';
 import { devOutboxRoute } from './channels/devOutboxRoute';
 import { VOICE_CODE_REPEAT_PATH, voiceCodeRepeatRoute } from './channels/voiceCodeRepeatRoute';
@@ -128,6 +129,8 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     adapter.use(middleware);
     directLine.adapter.use(middleware);
   };
+  // Traces never leave the bot (except to the Emulator): first, so later middleware never sees one.
+  useEverywhere(traceFilterMiddleware());
   useEverywhere(turnLoggerMiddleware(logger));
   useEverywhere(duplicateActivityMiddleware(store, logger));
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });

@@ -73,8 +73,8 @@ export function messageActivity(conversationId: string, text: string | undefined
   };
 }
 
-/** Posts an activity to `/api/messages` and returns the message replies (traces dropped). */
-export async function send(baseUrl: string, activity: TestActivity): Promise<ReplyActivity[]> {
+/** Posts an activity to `/api/messages` and returns every activity of the `expectReplies` body, as sent. */
+export async function post(baseUrl: string, activity: TestActivity): Promise<ReplyActivity[]> {
   const res = await fetch(`${baseUrl}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -82,7 +82,12 @@ export async function send(baseUrl: string, activity: TestActivity): Promise<Rep
   });
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
   const body = (await res.json()) as { activities?: ReplyActivity[] };
-  return (body.activities ?? []).filter((a) => a.type === 'message');
+  return body.activities ?? [];
+}
+
+/** Posts an activity to `/api/messages` and returns the message replies. */
+export async function send(baseUrl: string, activity: TestActivity): Promise<ReplyActivity[]> {
+  return (await post(baseUrl, activity)).filter((a) => a.type === 'message');
 }
 
 /** All visible text of replies: message text plus card text blocks and button titles. */

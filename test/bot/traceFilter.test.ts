@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { messageActivity, post, startTestHelpdesk, type ReplyActivity, type TestHelpdesk } from '../helpers/testServer';
+
+async function outboxCode(t: TestHelpdesk, to: string): Promise<string> {
+  const res = await fetch(`${t.baseUrl}/dev/outbox?to=${encodeURIComponent(to)}`);
+  const [latest] = (await res.json()) as { text: string }[];
+  const digits = /(\d{3}) ?(\d{3})/.exec(latest?.text ?? '');
+  if (!digits) throw new Error('no code in the outbox');
+  return `${digits[1]}${digits[2]}`;
+}
+
+/** Plays the "verify me" conversation on a channel and returns every activity the bot sent back. */
+async function verifyOn(t: TestHelpdesk, channelId: string): Promise<{ code: string; activities: ReplyActivity[] }> {
+  const conversationId = `trace-${channelId}-${randomUUID()}`;
+  const activities: ReplyActivity[] = [];
+  const say = async (text: string): Promise<void> => {
+    activities.push(...(await post(t.baseUrl, messageActivity(conversationId, text, { channelId }))));
+  };
+  await say('verify me');
+  await say('bob.jones@example.nhs.net');
+  await say('1');
+  const code = await outboxCode(t, '+447700900201');
+  await say(code);
+  return { code, activities };
+}
+
+describe('trace activities stay inside the bot', () => {
+  let t: TestHelpdesk;
+  beforeAll(async () => {
+    t = await startTestHelpdesk();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it.each(['webchat', 'msteams', 'directline', 'voice'])('no trace reaches a %s client, so the typed code never comes back', async (channelId) => {
+    const { code, activities } = await verifyOn(t, channelId);
+    expect(activities.length).toBeGreaterThan(4);
+    expect(activities.filter((a) => a.type === 'trace')).toEqual([]);
+    expect(JSON.stringify(activities)).not.toContain(code);
+  });
+
+  it('the Emulator still gets the dialog state traces', async () => {
+    const { activities } = await verifyOn(t, 'emulator');
+    const traces = activities.filter((a) => a.type === 'trace');
+    expect(traces.length).toBeGreaterThan(0);
+    expect(traces.map((a) => a.name)).toContain('BotState');
+  });
+
+  it('nothing the product stores holds a trace', async () => {
+    await verifyOn(t, 'webchat');
+    const files = readdirSync(t.dataDir).filter((f) => f.startsWith('helpdesk.sqlite'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const bytes = readFileSync(join(t.dataDir, file)).toString('latin1');
+      expect(bytes).not.toMatch(/"type":\s*"trace"/);
+      expect(bytes).not.toContain('BotState');
+    }
+  });
+});
