@@ -17,6 +17,12 @@ export interface CodeTextInput {
   readonly ttlSeconds: number;
   readonly purpose: Purpose;
   readonly serviceName?: string;
+  /**
+   * Host of the bot's public web address (`PUBLIC_BASE_URL`), e.g. `bot.example.org`. When set,
+   * the SMS ends with the WebOTP line `@<host> #<code>`, so phones can offer to fill the code in
+   * on that site.
+   */
+  readonly webOtpHost?: string;
 }
 
 /** "5 minutes", "1 minute", "90 seconds". */
@@ -32,14 +38,30 @@ function purposeText(purpose: Purpose): string {
   return purpose === 'new_number' ? 'to confirm your new phone number' : 'to confirm it is you';
 }
 
-/** The SMS body: names the service, gives the code and its expiry, and warns against sharing it. */
+/**
+ * The rule every code text states, in the words of the SMS: where the code may be typed (only
+ * into the helpdesk chat or on the keypad of its phone line), that no person will ever ask for
+ * it, and when it expires. People are told the same rule whichever way the code reaches them.
+ */
+export function codeRule(input: Pick<CodeTextInput, 'ttlSeconds' | 'serviceName'>, medium: 'sms' | 'voice'): string {
+  const name = input.serviceName ?? DEFAULT_SERVICE_NAME;
+  const where = medium === 'sms' ? `Type it only into the ${name} chat or phone line.` : `Type it only into the ${name} chat, or on your keypad when you call the ${name} phone line.`;
+  return `${where} No person will ever ask you for it. It expires in ${describeDuration(input.ttlSeconds)}.`;
+}
+
+/** The code in groups of three for reading, e.g. `123 456`. */
+export function groupedCode(code: string): string {
+  return code.replace(/(\d{3})(?=\d)/g, '$1 ');
+}
+
+/**
+ * The SMS body: the service, the code and what it is for, the rule ({@link codeRule}), and, when
+ * the public host is known, the WebOTP line `@<host> #<code>` as the last line.
+ */
 export function smsText(input: CodeTextInput): string {
   const name = input.serviceName ?? DEFAULT_SERVICE_NAME;
-  return (
-    `${name}: your verification code is ${input.code}. Use it ${purposeText(input.purpose)}. ` +
-    `It expires in ${describeDuration(input.ttlSeconds)}. ` +
-    `Never share this code with anyone. The helpdesk will never ask you for it.`
-  );
+  const body = `${name} code ${groupedCode(input.code)}, ${purposeText(input.purpose)}. ${codeRule(input, 'sms')}`;
+  return input.webOtpHost ? `${body}\n\n@${input.webOtpHost} #${input.code}` : body;
 }
 
 /** The code spelt out digit by digit for speech: `1, 2, 3, 4, 5, 6`. */
@@ -54,8 +76,13 @@ export function voiceScript(input: CodeTextInput): string {
   return (
     `Hello, this is the ${name} with your verification code, ${purposeText(input.purpose)}. ` +
     `Your code is: ${digits}. Again, your code is: ${digits}. ` +
-    `It expires in ${describeDuration(input.ttlSeconds)}. Never share this code with anyone. The helpdesk will never ask you for it.`
+    codeRule(input, 'voice')
   );
+}
+
+/** The `host` of a public base URL for the WebOTP line, or `undefined` when there is none. */
+export function webOtpHostOf(publicBaseUrl: string | undefined): string | undefined {
+  return publicBaseUrl ? new URL(publicBaseUrl).host : undefined;
 }
 
 /** Inputs of {@link codeCallTwiml}. */
@@ -83,7 +110,7 @@ export function codeCallTwiml(input: CodeCallInput): string {
   response.say(say, `Your code is: ${digits}.`);
   response.pause({ length: 1 });
   response.say(say, `Again, your code is: ${digits}.`);
-  response.say(say, `It expires in ${describeDuration(input.ttlSeconds)}. Never share this code with anyone. The helpdesk will never ask you for it.`);
+  response.say(say, codeRule(input, 'voice'));
   if (input.repeatAction) {
     const gather = response.gather({ numDigits: 1, timeout: 6, action: input.repeatAction, method: 'POST' });
     gather.say(say, 'To hear the code again, press 1.');

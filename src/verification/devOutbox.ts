@@ -22,6 +22,8 @@ export interface DevOutboxOptions {
   /** Messages kept before the oldest are dropped (default 200). */
   readonly capacity?: number;
   readonly serviceName?: string;
+  /** Host for the WebOTP line of texts (see {@link CodeTextInput.webOtpHost}). */
+  readonly webOtpHost?: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export class DevOutbox implements CodeSender {
   constructor(private readonly options: DevOutboxOptions) {}
 
   send(message: CodeMessage): Promise<SendResult> {
-    const input: CodeTextInput = { code: message.code, ttlSeconds: message.ttlSeconds, purpose: message.purpose, serviceName: this.options.serviceName };
+    const input: CodeTextInput = { code: message.code, ttlSeconds: message.ttlSeconds, purpose: message.purpose, serviceName: this.options.serviceName, webOtpHost: this.options.webOtpHost };
     this.seq += 1;
     const entry: OutboxMessage = {
       id: `dev-${this.seq}`,

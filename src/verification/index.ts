@@ -11,6 +11,7 @@ import { TwilioCodeSender } from './twilioCodeSender';
 import { VerificationService } from './verificationService';
 import { VerificationSessions } from './sessions';
 import { VoiceRepeatTokens } from './voiceRepeat';
+import { webOtpHostOf } from './codeText';
 
 export * from './types';
 export * from './codeSender';
@@ -20,7 +21,7 @@ export { LookupLimiter, LOOKUP_COLLECTION, type LookupResult, type LookupRefusal
 export { DevOutbox, type OutboxMessage, type DevOutboxOptions } from './devOutbox';
 export { TwilioCodeSender, BaseUrlRequestClient, mapTwilioError, type TwilioCodeSenderOptions } from './twilioCodeSender';
 export { VoiceRepeatTokens, type RepeatTokenContent } from './voiceRepeat';
-export { smsText, voiceScript, codeCallTwiml, endCallTwiml, spokenDigits, DEFAULT_SERVICE_NAME, DEFAULT_VOICE } from './codeText';
+export { smsText, voiceScript, codeCallTwiml, endCallTwiml, spokenDigits, codeRule, groupedCode, webOtpHostOf, DEFAULT_SERVICE_NAME, DEFAULT_VOICE } from './codeText';
 export { resolveVerificationSecret, DEV_SECRET_FILE } from './secret';
 export { normaliseUkMobile } from './phoneNumbers';
 export { VerificationSessions, SESSION_COLLECTION, SESSION_VALIDITY_MS, type VerifiedIdentity, type VerificationSessionsOptions } from './sessions';
@@ -65,6 +66,7 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
   const secret = await resolveVerificationSecret({ secret: config.verification.secret, nodeEnv: config.nodeEnv, dataDir: config.dataDir, logger });
   const repeatTokens = new VoiceRepeatTokens(secret, clock);
   const audit = new AuditLog(store, clock);
+  const webOtpHost = webOtpHostOf(config.publicBaseUrl);
   let sender = setup.sender;
   let outbox: DevOutbox | undefined;
   if (!sender) {
@@ -75,12 +77,13 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
         from: config.twilio.fromNumber,
         logger,
         clock,
+        webOtpHost,
         voiceRepeat: setup.voiceRepeatUrl ? { url: setup.voiceRepeatUrl, tokens: repeatTokens } : undefined,
       });
     } else if (config.nodeEnv === 'production') {
       throw new Error('Twilio must be configured when NODE_ENV is production');
     } else {
-      outbox = new DevOutbox({ clock, logger });
+      outbox = new DevOutbox({ clock, logger, webOtpHost });
       sender = outbox;
       logger.warn('Verification: Twilio is not configured; codes go to the in-memory dev outbox');
     }

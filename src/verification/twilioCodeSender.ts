@@ -25,6 +25,8 @@ export interface TwilioCodeSenderOptions {
   /** Request timeout in milliseconds (default 10000). */
   readonly timeoutMs?: number;
   readonly serviceName?: string;
+  /** Host for the WebOTP line of texts (`CodeTextInput.webOtpHost`). */
+  readonly webOtpHost?: string;
   /** `<Say>` voice; `Polly.Amy` (en-GB) by default. */
   readonly voice?: SayVoice;
   /**
@@ -159,7 +161,7 @@ export class TwilioCodeSender implements CodeSender {
 
   async send(message: CodeMessage): Promise<SendResult> {
     const log = { to: redactPhone(message.to), channel: message.channel, purpose: message.purpose };
-    const text = { code: message.code, ttlSeconds: message.ttlSeconds, purpose: message.purpose, serviceName: this.options.serviceName };
+    const text = { code: message.code, ttlSeconds: message.ttlSeconds, purpose: message.purpose, serviceName: this.options.serviceName, webOtpHost: this.options.webOtpHost };
     try {
       if (message.channel === 'sms') {
         const sent = await this.client.messages.create({ to: message.to, from: this.options.from, body: smsText(text) });

@@ -1,14 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { codeInMessage } from '../support/dialogTranscripts';
 import { messageActivity, post, startTestHelpdesk, type ReplyActivity, type TestHelpdesk } from '../helpers/testServer';
 
 async function outboxCode(t: TestHelpdesk, to: string): Promise<string> {
   const res = await fetch(`${t.baseUrl}/dev/outbox?to=${encodeURIComponent(to)}`);
   const [latest] = (await res.json()) as { text: string }[];
-  const digits = /(\d{3}) ?(\d{3})/.exec(latest?.text ?? '');
-  if (!digits) throw new Error('no code in the outbox');
-  return `${digits[1]}${digits[2]}`;
+  return codeInMessage(latest?.text ?? '');
 }
 
 /** Plays the "verify me" conversation on a channel and returns every activity the bot sent back. */

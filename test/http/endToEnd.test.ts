@@ -2,6 +2,7 @@ import { isLoopback } from '../../src/channels/devOutboxRoute';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { codeInMessage } from '../support/dialogTranscripts';
 import { messageActivity, send, startTestHelpdesk, type ReplyActivity, type TestHelpdesk } from '../helpers/testServer';
 
 const TOKEN = 'agent-token-0123456789-abcdefghij';
@@ -21,12 +22,6 @@ async function outbox(t: TestHelpdesk, to: string): Promise<{ to: string; channe
   return (await res.json()) as { to: string; channel: string; text: string; at: string }[];
 }
 
-function codeFrom(text: string): string {
-  const m = text.match(/code is:? ((?:\d[,\s]*){6})/);
-  if (!m) throw new Error(`no code in ${text}`);
-  return m[1].replace(/\D/g, '');
-}
-
 describe('end to end over HTTP', () => {
   let t: TestHelpdesk;
   beforeAll(async () => {
@@ -43,8 +38,8 @@ describe('end to end over HTTP', () => {
     expect((await say('1')).join('\n')).toMatch(/sent a 6-digit code by text to your mobile ending 201/);
     const [message] = await outbox(t, '+447700900201');
     expect(message).toMatchObject({ to: '+447700900201', channel: 'sms' });
-    expect(message.text).toMatch(/Never share this code.*helpdesk will never ask you for it/);
-    const code = codeFrom(message.text);
+    expect(message.text).toMatch(/Type it only into the MFA Helpdesk chat or phone line\. No person will ever ask you for it\./);
+    const code = codeInMessage(message.text);
     expect((await say(code)).join('\n')).toMatch(/that's the right code.*stay verified in this conversation for 15 minutes/s);
 
     // The code is nowhere but in the outbox: not in any log line, not in the store's files.
@@ -68,7 +63,7 @@ describe('end to end over HTTP', () => {
     expect((await say('Yes, please')).join('\n')).toMatch(/NHSmail email address/);
     expect((await say('alice.smith@example.nhs.net')).join('\n')).toMatch(/Text to other mobile ending 102|How should I send/);
     expect((await say('Text to other mobile ending 102')).join('\n')).toMatch(/other mobile ending 102/);
-    const code = codeFrom((await outbox(t, '+447700900102'))[0].text);
+    const code = codeInMessage((await outbox(t, '+447700900102'))[0].text);
     const done = (await say(code)).join('\n');
     const id = done.match(/MFA-\d{6}/)?.[0];
     expect(id).toBeDefined();

@@ -46,9 +46,9 @@ export async function dialogWorld(options: { sender?: (outbox: DevOutbox) => Cod
   return { store, clock, outbox, directory, service, lookups, sessions, deps: { directory, verification: service, lookups, sessions, clock }, lines };
 }
 
-/** The code in an outbox message, from a text ("code is 123456") or a call ("1, 2, 3, 4, 5, 6"). */
+/** The code in an outbox message, from a text ("code 123 456") or a call ("code is: 1, 2, 3, 4, 5, 6"). */
 export function codeInMessage(text: string): string {
-  const match = text.match(/code is:? ((?:\d[,\s]*){6})/);
+  const match = text.match(/code (?:is:? )?((?:\d[,\s]*){6})/);
   if (!match) throw new Error(`no code in: ${text}`);
   return match[1].replace(/\D/g, '');
 }

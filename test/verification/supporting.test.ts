@@ -89,7 +89,7 @@ describe('DevOutbox', () => {
     await outbox.send({ to: '+447700900201', channel: 'voice', code: '654321', ttlSeconds: 300, purpose: 'identity' });
     const all = outbox.list();
     expect(all.map((m) => m.to)).toEqual(['+447700900201', '+447700900101']);
-    expect(all[1]?.text).toMatch(/verification code is 123456.*expires in 5 minutes/);
+    expect(all[1]?.text).toMatch(/code 123 456.*expires in 5 minutes/);
     expect(all[0]?.text).toContain('6, 5, 4, 3, 2, 1');
     expect(outbox.list('+447700900101')).toHaveLength(1);
     expect(all[0]?.at).toBe(new Date(clock.now()).toISOString());

@@ -80,10 +80,10 @@ describe('TwilioCodeSender against a local Twilio stand-in', () => {
     expect(form.get('From')).toBe(FROM);
     const body = form.get('Body') ?? '';
     expect(body).toContain('MFA Helpdesk');
-    expect(body).toContain('482913');
+    expect(body).toContain('482 913');
     expect(body).toContain('expires in 5 minutes');
-    expect(body).toMatch(/never share/i);
-    expect(body).toMatch(/helpdesk will never ask/i);
+    expect(body).toMatch(/only into the MFA Helpdesk chat or phone line/);
+    expect(body).toMatch(/No person will ever ask you for it/);
     expect(lines.join('')).toContain('***101');
     expect(containsCode(lines.join(''), '482913')).toBe(false);
     expect(lines.join('')).not.toContain(TO);
