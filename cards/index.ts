@@ -2,6 +2,7 @@ import { CardFactory, type Attachment } from 'botbuilder';
 import * as ACData from 'adaptivecards-templating';
 import { z } from 'zod';
 import answerTemplate from './answer.json';
+import choicesTemplate from './choices.json';
 import feedbackTemplate from './feedback.json';
 import menuTemplate from './menu.json';
 import noticeTemplate from './notice.json';
@@ -69,9 +70,29 @@ export interface MenuCardData {
   readonly options: readonly MenuOption[];
 }
 
-/** The topic menu: a title, a sentence and one submit button per topic (verb `menu`). */
+/** The topic menu: a title and one submit button per topic (verb `menu`), one per row. */
 export function createMenuCard(data: MenuCardData): Attachment {
   return CardFactory.adaptiveCard(expandCard(menuTemplate, data));
+}
+
+/** Values of the choices card. */
+export interface ChoicesCardData {
+  /** Button titles, in order; each button answers with its title. */
+  readonly choices: readonly string[];
+  /** Plain text shown by clients that cannot render the card. */
+  readonly fallbackText: string;
+  readonly speak: string;
+}
+
+/**
+ * The choices of a question as buttons, one per row so that no title is cut off, for clients
+ * that show no suggested actions. Each button submits `{ verb: 'choice', value: title }`, and in
+ * Teams sends its title as a message (`imBack`), just as a suggested action would.
+ */
+export function createChoicesCard(data: ChoicesCardData): Attachment {
+  return CardFactory.adaptiveCard(
+    expandCard(choicesTemplate, { choices: data.choices.map((title) => ({ title })), fallbackText: data.fallbackText, speak: data.speak }),
+  );
 }
 
 /** A link button ("more info") of the answer card. */

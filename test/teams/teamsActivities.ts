@@ -140,6 +140,6 @@ export function verbsOf(card: Json): string[] {
       });
     }
   };
-  walk(card.actions);
+  walk(card);
   return verbs;
 }

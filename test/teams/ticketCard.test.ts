@@ -124,7 +124,7 @@ describe('ticket card', () => {
 
   it('read-only cards (security team, non-members) have no buttons but still refresh', () => {
     const card = ticketCardAttachment(ticket(), { readOnly: true }).content as Record<string, unknown>;
-    expect(card.actions).toEqual([]);
+    expect(actionsOf({ body: card.body, actions: card.actions })).toEqual([]);
     expect(card.refresh).toMatchObject({ action: { verb: 'refreshTicket' } });
   });
 
