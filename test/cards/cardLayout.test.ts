@@ -95,7 +95,7 @@ async function render(page: Page, card: CardJson): Promise<Rendered> {
         errors.push(String(e));
       }
       const box = host.getBoundingClientRect();
-      const buttons = [...host.querySelectorAll<HTMLElement>('.ac-pushButton')].map((b) => {
+      const buttons = Array.from(host.querySelectorAll<HTMLElement>('.ac-pushButton')).map((b) => {
         const title = (b.querySelector('div') ?? b) as HTMLElement;
         const r = b.getBoundingClientRect();
         return {
