@@ -3,7 +3,6 @@ import * as ACData from 'adaptivecards-templating';
 import { z } from 'zod';
 import answerTemplate from './answer.json';
 import choicesTemplate from './choices.json';
-import feedbackTemplate from './feedback.json';
 import menuTemplate from './menu.json';
 import noticeTemplate from './notice.json';
 import stepsTemplate from './steps.json';
@@ -49,7 +48,7 @@ export function expandCard(template: object, data: object): CardJson {
 
 /** Parses every card template now, so that no conversation turn pays for it. */
 export function prepareCardTemplates(): void {
-  for (const template of [answerTemplate, feedbackTemplate, menuTemplate, noticeTemplate, stepsTemplate, ticketTemplate]) {
+  for (const template of [answerTemplate, choicesTemplate, menuTemplate, noticeTemplate, stepsTemplate, ticketTemplate]) {
     parsedTemplate(template);
   }
 }
@@ -172,39 +171,6 @@ export function createStepsCard(data: StepsCardData): Attachment {
       steps: data.steps.map((text, i) => ({ number: i + 1, text })),
       doneTitle: data.doneTitle ?? 'Done, that worked',
       stuckTitle: data.stuckTitle ?? "I'm stuck",
-    }),
-  );
-}
-
-/** Values of the "did this help?" card. */
-export interface FeedbackCardData {
-  /** Knowledge entry the feedback is about; echoed in both submissions. */
-  readonly entryId: string;
-  /** Defaults to "Did this answer help?". */
-  readonly question?: string;
-  /** Defaults to "Yes". */
-  readonly yesTitle?: string;
-  /** Defaults to "No". */
-  readonly noTitle?: string;
-  /** Defaults to the question followed by the two choices. */
-  readonly fallbackText?: string;
-  /** Defaults to the question. */
-  readonly speak?: string;
-}
-
-/** A yes/no question; the buttons submit `{ verb: 'feedback', helpful: true | false, entryId }`. */
-export function createFeedbackCard(data: FeedbackCardData): Attachment {
-  const question = data.question ?? 'Did this answer help?';
-  const yesTitle = data.yesTitle ?? 'Yes';
-  const noTitle = data.noTitle ?? 'No';
-  return CardFactory.adaptiveCard(
-    expandCard(feedbackTemplate, {
-      entryId: data.entryId,
-      question,
-      yesTitle,
-      noTitle,
-      fallbackText: data.fallbackText ?? `${question} (${yesTitle} / ${noTitle})`,
-      speak: data.speak ?? question,
     }),
   );
 }

@@ -1,7 +1,8 @@
-import { ActionTypes, type Activity } from 'botbuilder';
-import { createAnswerCard, createFeedbackCard, type CardFollowUp } from '../cards';
+import type { Activity } from 'botbuilder';
+import { createAnswerCard, type CardFollowUp } from '../cards';
 import type { KnowledgeClassification } from '../src/knowledge/knowledgeNlu';
 import type { KnowledgeDialog, KnowledgeEntry } from '../src/knowledge/types';
+import { choiceMessage } from './prompts';
 import { cardMessage, say } from './reply';
 
 /** Small print under every answer: where the facts come from. */
@@ -41,10 +42,9 @@ function followUpsOf(entry: KnowledgeEntry, lookup: EntryLookup): KnowledgeEntry
 }
 
 /**
- * An entry as a message: `text` is the Markdown answer, `speak` the entry's phone version, the
- * answer card carries links, related-question buttons and, when the entry has a guided flow, a
- * button that starts it; the follow-up topics are also offered as suggested actions (their titles,
- * which {@link KnowledgeNlu.classify} maps back to the entries).
+ * An entry as a message: `text` is the Markdown answer, `speak` the entry's phone version, and
+ * the answer card carries the title, the source, links, related-question buttons and, when the
+ * entry has a guided flow, a button that starts it. The follow-ups are on the card only.
  * @param entry the entry to answer with
  * @param lookup resolves follow-up ids, e.g. `(id) => nlu.lookupEntry(id)`
  */
@@ -63,26 +63,18 @@ export function answerMessage(entry: KnowledgeEntry, lookup: EntryLookup): Parti
     fallbackText: `${entry.topic}\n\n${toPlainText(entry.answer)}`,
     speak: entry.speech,
   });
-  return cardMessage({
-    text: entry.answer,
-    speak: entry.speech,
-    card,
-    suggestions: followUps.map((e) => e.topic),
-  });
+  return cardMessage({ text: entry.answer, speak: entry.speech, card });
 }
 
+/** The feedback question asked after an answer. */
+export const FEEDBACK_QUESTION = 'Did this answer help?';
+
 /**
- * The "did this help?" question about an entry, with Yes and No as buttons and suggested actions.
- * @param entryId the entry the feedback is about
+ * The "did this help?" question, once: the text with Yes and No as its choices (suggested
+ * actions, or buttons where a client shows none), and "say yes or no" on the phone line.
  */
-export function feedbackMessage(entryId: string): Partial<Activity> {
-  const question = 'Did this answer help?';
-  return cardMessage({
-    text: question,
-    speak: `${question} Say yes or no.`,
-    card: createFeedbackCard({ entryId, question, speak: `${question} Say yes or no.` }),
-    suggestions: ['Yes', 'No'],
-  });
+export function feedbackMessage(_entryId?: string): Partial<Activity> {
+  return choiceMessage(FEEDBACK_QUESTION, ['Yes', 'No']);
 }
 
 /**
@@ -92,16 +84,10 @@ export function feedbackMessage(entryId: string): Partial<Activity> {
  */
 export function fallbackMessage(result: Exclude<KnowledgeClassification, { kind: 'answer' }>): Partial<Activity> {
   if (result.kind === 'smalltalk') return say(result.reply, result.speech);
-  const titles = result.suggestions.map((e) => e.topic);
   const intro =
     result.kind === 'out_of_scope'
       ? 'Sorry, I can only help with questions about multi-factor authentication (MFA) for NHSmail.'
       : "Sorry, I'm not sure what you mean.";
-  const ask = 'Is your question about one of these?';
-  const spokenList = titles.map((t, i) => `press ${i + 1} or say ${t}`).join('; ');
-  const activity = say(`${intro} ${ask}\n\n${titles.map((t, i) => `${i + 1}. ${t}`).join('\n')}`, `${intro} ${ask} ${spokenList}.`);
-  return {
-    ...activity,
-    suggestedActions: { actions: titles.map((t) => ({ type: ActionTypes.ImBack, title: t, value: t })), to: [] },
-  };
+  // The topics are the choices (suggested actions or buttons), so the text does not list them again.
+  return choiceMessage(`${intro} Is your question about one of these?`, result.suggestions.map((e) => e.topic));
 }

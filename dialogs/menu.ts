@@ -32,7 +32,7 @@ export function topicFromChoice(choice: string | undefined): TopicId | undefined
   return hit?.id as TopicId | undefined;
 }
 
-/** The menu as a message: the card, a text fallback listing the topics, speech and suggested actions. */
+/** The menu as a message: the intro as text, the card with one button per topic (its fallback lists them) and speech. */
 export function menuMessage(intro: string, title = 'How can I help?'): Partial<Activity> {
   const titles = MENU_OPTIONS.map((o) => o.title);
   const spokenList = MENU_OPTIONS.map((o, i) => `press ${i + 1} or say ${o.title}`).join('; ');
@@ -42,6 +42,5 @@ export function menuMessage(intro: string, title = 'How can I help?'): Partial<A
     text: intro,
     speak,
     card: createMenuCard({ title, fallbackText, speak, options: MENU_OPTIONS }),
-    suggestions: titles,
   });
 }

@@ -11,6 +11,7 @@ import { createTurnErrorHandler } from './bot/turnError';
 import { turnLoggerMiddleware } from './bot/turnLogger';
 import { duplicateActivityMiddleware } from './bot/duplicateActivityMiddleware';
 import { traceFilterMiddleware } from './bot/traceFilterMiddleware';
+import { replyPresentationMiddleware } from './bot/replyPresentationMiddleware';
 import { createHttpServer, type HttpServer, type RouteInstaller } from './server';
 import { devOutboxRoute } from './channels/devOutboxRoute';
 import { VOICE_CODE_REPEAT_PATH, voiceCodeRepeatRoute } from './channels/voiceCodeRepeatRoute';
@@ -131,6 +132,8 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   };
   // Traces never leave the bot (except to the Emulator): first, so later middleware never sees one.
   useEverywhere(traceFilterMiddleware());
+  // Choices as the client can show them, each once.
+  useEverywhere(replyPresentationMiddleware());
   useEverywhere(turnLoggerMiddleware(logger));
   useEverywhere(duplicateActivityMiddleware(store, logger));
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });

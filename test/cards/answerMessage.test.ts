@@ -8,7 +8,7 @@ const lookup = (id: string) => lookupEntry(id, entries);
 const cardOf = (activity: { attachments?: Attachment[] }) => activity.attachments?.[0]?.content as Record<string, unknown>;
 
 describe('answerMessage', () => {
-  it.each(entries.map((e) => [e.id, e] as const))('renders %s as text, speech, a valid card and suggestions', (_id, entry) => {
+  it.each(entries.map((e) => [e.id, e] as const))('renders %s as text, speech and a valid card that alone offers the follow-ups', (_id, entry) => {
     const activity = answerMessage(entry, lookup);
     expect(activity.type).toBe('message');
     expect(activity.text).toBe(entry.answer);
@@ -18,7 +18,9 @@ describe('answerMessage', () => {
     expect(card.speak).toBe(entry.speech);
     expect(String(card.fallbackText)).not.toContain('**');
     const followUpTopics = (entry.followUps ?? []).map((id) => lookup(id)?.topic);
-    expect(activity.suggestedActions?.actions.map((a) => a.value) ?? []).toEqual(followUpTopics);
+    expect(activity.suggestedActions).toBeUndefined();
+    const followUpButtons = actionsOf(card).filter((a) => (a.data as { verb?: unknown } | undefined)?.verb === 'followup');
+    expect(followUpButtons.map((a) => a.title)).toEqual(followUpTopics);
     const submits = actionsOf(card).filter((a) => a.type === 'Action.Submit');
     for (const a of submits) expect((a.data as { verb?: unknown }).verb).toEqual(expect.any(String));
     expect(submits.some((a) => (a.data as { verb: string }).verb === 'start_dialog')).toBe(entry.dialog !== undefined);
@@ -26,12 +28,12 @@ describe('answerMessage', () => {
 });
 
 describe('feedbackMessage', () => {
-  it('asks yes or no with a valid card', () => {
-    const activity = feedbackMessage('lost_phone');
+  it('asks once: the question as text, Yes and No as its only choices, no card', () => {
+    const activity = feedbackMessage();
     expect(activity.text).toBe('Did this answer help?');
-    expect(activity.speak).toContain('yes or no');
+    expect(activity.speak).toBe('Did this answer help? Press 1 or say Yes. Press 2 or say No.');
     expect(activity.suggestedActions?.actions.map((a) => a.title)).toEqual(['Yes', 'No']);
-    expect(adaptiveCardIssues(cardOf(activity))).toEqual([]);
+    expect(activity.attachments).toBeUndefined();
   });
 });
 
@@ -42,10 +44,10 @@ describe('fallbackMessage', () => {
     return e;
   });
 
-  it('lists suggestions for text, speech and suggested actions', () => {
+  it('offers the suggestions once, as choices, and reads them out', () => {
     const activity = fallbackMessage({ kind: 'unknown', suggestions });
-    expect(activity.text).toContain('1. The MFA methods');
-    expect(activity.speak).toContain('press 2 or say Lost or stolen phone');
+    expect(activity.text).toBe("Sorry, I'm not sure what you mean. Is your question about one of these?");
+    expect(activity.speak).toContain('Press 2 or say Lost or stolen phone.');
     expect(activity.suggestedActions?.actions.map((a) => a.value)).toEqual(suggestions.map((e) => e.topic));
   });
 

@@ -2,7 +2,7 @@ import type { Attachment } from 'botbuilder';
 import * as ACData from 'adaptivecards-templating';
 import {
   createAnswerCard,
-  createFeedbackCard,
+  createChoicesCard,
   createMenuCard,
   createStepsCard,
   parseKnowledgeSubmit,
@@ -41,7 +41,7 @@ const samples: ReadonlyArray<readonly [string, Attachment]> = [
       speak: 'Step 1: open the app. Step 2: tap settings.',
     }),
   ],
-  ['feedback', createFeedbackCard({ entryId: 'lost_phone' })],
+  ['choices', createChoicesCard({ choices: ['Yes', 'No'], fallbackText: '1. Yes\n2. No', speak: 'Yes or no?' })],
   ['menu', createMenuCard({ title: 'How can I help?', fallbackText: 'menu', speak: 'menu', options: [{ id: 'person', title: 'Talk to a person' }] })],
 ];
 
@@ -102,14 +102,13 @@ describe('steps card', () => {
   });
 });
 
-describe('feedback card', () => {
-  it('submits helpful true or false with the entry id', () => {
-    const data = actionsOf(content(samples[3][1])).map((a) => parseKnowledgeSubmit(a.data));
-    expect(data).toEqual([
-      { verb: 'feedback', helpful: true, entryId: 'lost_phone' },
-      { verb: 'feedback', helpful: false, entryId: 'lost_phone' },
+describe('choices card', () => {
+  it('answers with the title, in Teams as a message (imBack) like a suggested action', () => {
+    const actions = actionsOf(content(samples[3][1]));
+    expect(actions.map((a) => a.data)).toEqual([
+      { verb: 'choice', value: 'Yes', msteams: { type: 'imBack', value: 'Yes' } },
+      { verb: 'choice', value: 'No', msteams: { type: 'imBack', value: 'No' } },
     ]);
-    expect(content(samples[3][1]).fallbackText).toBe('Did this answer help? (Yes / No)');
   });
 });
 
@@ -124,15 +123,12 @@ describe('parseKnowledgeSubmit', () => {
 
 describe('parsed templates', () => {
   it('are reused: a card expanded again with other values shares nothing with the first', () => {
-    const first = createFeedbackCard({ entryId: 'lost_phone', question: 'Helpful?' });
+    const first = createChoicesCard({ choices: ['Yes', 'No'], fallbackText: 'f', speak: 's' });
     const firstContent = content(first);
-    (firstContent.body as Record<string, unknown>[])[0].text = 'changed by a caller';
-    const second = content(createFeedbackCard({ entryId: 'new_phone' }));
-    expect((second.body as Record<string, unknown>[])[0].text).toBe('Did this answer help?');
-    expect(actionsOf(second).map((a) => parseKnowledgeSubmit(a.data))).toEqual([
-      { verb: 'feedback', helpful: true, entryId: 'new_phone' },
-      { verb: 'feedback', helpful: false, entryId: 'new_phone' },
-    ]);
+    (firstContent.body as Record<string, unknown>[])[0].spacing = 'changed by a caller';
+    const second = content(createChoicesCard({ choices: ['Text me', 'Call me', 'Talk to a person'], fallbackText: 'f', speak: 's' }));
+    expect((second.body as Record<string, unknown>[])[0].spacing).toBe('Small');
+    expect(actionsOf(second).map((a) => a.title)).toEqual(['Text me', 'Call me', 'Talk to a person']);
   });
 
   it('make expanding a card cheap once prepared (no parsing per card)', () => {

@@ -4,6 +4,7 @@ import { FALLBACK_TEXT, MainDialog, PERSON_OPTION } from '../../dialogs/mainDial
 import { MENU_OPTIONS } from '../../dialogs/menu';
 import { KnowledgeNlu } from '../../src/knowledge';
 import { helpdeskWorld, type HelpdeskWorld } from '../support/helpdeskServices';
+import { actionsOf } from '../cards/adaptiveCardsSdk';
 import { both, playTranscript, suggestionTitles, type Turn } from '../helpers/transcript';
 
 let nlu: KnowledgeNlu;
@@ -18,9 +19,10 @@ beforeEach(async () => {
 const hasMenu = (reply: Partial<Activity>) => {
   const card = reply.attachments?.[0];
   expect(card?.contentType).toBe('application/vnd.microsoft.card.adaptive');
-  const actions = (card?.content as { actions: { title: string; data: { verb: string } }[] }).actions;
+  const actions = actionsOf(card?.content);
   expect(actions.map((a) => a.title)).toEqual(MENU_OPTIONS.map((o) => o.title));
-  actions.forEach((a) => expect(a.data.verb).toBe('menu'));
+  actions.forEach((a) => expect(a.data).toMatchObject({ verb: 'menu' }));
+  expect(reply.suggestedActions).toBeUndefined();
 };
 const answerCard = (entryId: string, fact?: RegExp) => (reply: Partial<Activity>) => {
   const entry = nlu.lookupEntry(entryId);

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { actionsOf } from '../cards/adaptiveCardsSdk';
 import { messageActivity, send, startTestHelpdesk, visibleText, type TestHelpdesk } from '../helpers/testServer';
 import { FALLBACK_TEXT } from '../../dialogs/mainDialog';
 import { WELCOME_TEXT } from '../../src/bot/helpdeskBot';
@@ -43,7 +44,8 @@ describe('HTTP server', () => {
     expect(reply.text).toBe(FALLBACK_TEXT);
     expect(reply.speak).toEqual(expect.stringContaining('press 1'));
     expect(reply.attachments?.[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
-    expect(reply.suggestedActions?.actions.map((a) => a.title)).toEqual(MENU_OPTIONS.map((o) => o.title));
+    expect(actionsOf(reply.attachments?.[0].content).map((a) => a.title)).toEqual(MENU_OPTIONS.map((o) => o.title));
+    expect(reply.suggestedActions).toBeUndefined();
   });
 
   it('welcomes a member who joins', async () => {

@@ -1,0 +1,153 @@
+/**
+ * The common replies as each client gets them, over HTTP against the real server: welcome, an
+ * answer, the feedback question, a guided-flow question and a ticket confirmation, in Teams
+ * (personal chat and a channel), Web Chat and on the phone line. In every reply each sentence
+ * and each choice appears once, whether in the text, the card or the suggested actions, and no
+ * trace activity is present.
+ */
+import { randomUUID } from 'node:crypto';
+import { codeInMessage } from '../support/dialogTranscripts';
+import { messageActivity, post, startTestHelpdesk, type ReplyActivity, type TestActivity, type TestHelpdesk } from '../helpers/testServer';
+
+interface Client {
+  readonly name: string;
+  readonly channelId: string;
+  readonly conversationType?: 'personal' | 'channel';
+}
+
+const CLIENTS: readonly Client[] = [
+  { name: 'Teams personal chat', channelId: 'msteams', conversationType: 'personal' },
+  { name: 'Teams channel', channelId: 'msteams', conversationType: 'channel' },
+  { name: 'Web Chat', channelId: 'webchat' },
+  { name: 'phone line', channelId: 'voice' },
+];
+
+/** What a person meets in a reply: sentences of text and cards, button and suggested-action titles. */
+function said(replies: readonly ReplyActivity[], client: Client): string[] {
+  const units: string[] = [];
+  const sentences = (text: string): void => {
+    for (const s of text.replace(/\*\*|__|`/g, '').split(/(?<=[.!?])\s+|\n+/)) {
+      const unit = s.replace(/^\s*(?:\d+\.|[-•])\s+/, '').trim().toLowerCase().replace(/[.!?:;,]+$/, '');
+      if (unit) units.push(unit);
+    }
+  };
+  for (const reply of replies) {
+    if (client.channelId === 'voice') {
+      sentences(reply.speak ?? '');
+      continue;
+    }
+    sentences(reply.text ?? '');
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node !== null && typeof node === 'object') {
+        const o = node as Record<string, unknown>;
+        if (o.type === 'TextBlock' && typeof o.text === 'string') sentences(o.text);
+        if (typeof o.type === 'string' && o.type.startsWith('Action.') && typeof o.title === 'string') units.push(o.title.toLowerCase());
+        for (const [key, value] of Object.entries(o)) if (key !== 'fallbackText' && key !== 'speak' && key !== 'data') walk(value);
+      }
+    };
+    walk(reply.attachments?.map((a) => a.content));
+    for (const a of reply.suggestedActions?.actions ?? []) units.push(a.title.toLowerCase());
+  }
+  return units;
+}
+
+function duplicates(units: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return [...new Set(units.filter((u) => (seen.has(u) ? true : (seen.add(u), false))))];
+}
+
+/** One conversation of a client; every turn is checked for repeats, traces and speech. */
+function conversation(t: TestHelpdesk, client: Client) {
+  const conversationId = `${client.channelId}-${client.conversationType ?? 'chat'}-${randomUUID()}`;
+  const base = (extra: TestActivity): TestActivity =>
+    messageActivity(conversationId, undefined, {
+      channelId: client.channelId,
+      conversation: { id: conversationId, ...(client.conversationType ? { conversationType: client.conversationType, isGroup: client.conversationType !== 'personal' } : {}) },
+      ...extra,
+    });
+  const turn = async (activity: TestActivity): Promise<ReplyActivity[]> => {
+    const all = await post(t.baseUrl, activity);
+    expect(all.filter((a) => a.type === 'trace')).toEqual([]);
+    const replies = all.filter((a) => a.type === 'message');
+    expect(replies.length).toBeGreaterThan(0);
+    for (const r of replies) {
+      expect(r.text).toBeTruthy();
+      expect(r.speak).toBeTruthy();
+      if (client.channelId === 'voice') {
+        expect(r.attachments ?? []).toEqual([]);
+        expect(r.suggestedActions).toBeUndefined();
+      }
+    }
+    expect(duplicates(said(replies, client))).toEqual([]);
+    return replies;
+  };
+  return {
+    join: () => turn(base({ type: 'conversationUpdate', membersAdded: [{ id: `user-${conversationId}` }] })),
+    say: (text: string) => turn(base({ text })),
+  };
+}
+
+/** Every choice the reply offers, wherever it is. */
+function choicesOf(replies: readonly ReplyActivity[]): string[] {
+  const titles: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node !== null && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      if (typeof o.type === 'string' && o.type.startsWith('Action.') && typeof o.title === 'string') titles.push(o.title);
+      Object.values(o).forEach(walk);
+    }
+  };
+  for (const r of replies) {
+    walk(r.attachments?.map((a) => a.content));
+    titles.push(...(r.suggestedActions?.actions ?? []).map((a) => a.title));
+  }
+  return titles;
+}
+
+const spoken = (replies: readonly ReplyActivity[]): string => replies.map((r) => r.speak ?? '').join(' ');
+
+describe.each(CLIENTS)('$name: every common reply says each thing once', (client) => {
+  let t: TestHelpdesk;
+  beforeAll(async () => {
+    t = await startTestHelpdesk();
+  });
+  afterAll(async () => {
+    await t.stop();
+  });
+
+  it('welcome', async () => {
+    const replies = await conversation(t, client).join();
+    if (client.channelId === 'voice') expect(spoken(replies)).toMatch(/press 6 or say Talk to a person/);
+    else expect(choicesOf(replies)).toContain('Talk to a person');
+  });
+
+  it('an answer, then the feedback question', async () => {
+    const replies = await conversation(t, client).say('do I need wifi for the code');
+    expect(replies[0]?.text).toMatch(/internet/i);
+    if (client.channelId === 'voice') expect(spoken(replies)).toMatch(/Did this answer help\? Press 1 or say Yes\. Press 2 or say No\./);
+    else expect(choicesOf(replies)).toEqual(expect.arrayContaining(['Yes', 'No']));
+  });
+
+  it('a guided-flow question', async () => {
+    const replies = await conversation(t, client).say('I lost my phone');
+    expect(replies.map((r) => r.text).join('\n')).toMatch(/another sign-in method/);
+    if (client.channelId === 'voice') expect(spoken(replies)).toMatch(/Press 1 or say Yes\./);
+    else expect(choicesOf(replies)).toEqual(expect.arrayContaining(['Yes', 'No']));
+  });
+
+  if (client.conversationType !== 'channel') {
+    it('a ticket confirmation', async () => {
+      const c = conversation(t, client);
+      await c.say('I want to talk to a person');
+      await c.say("Yes, check it's me");
+      await c.say('bob.jones@example.nhs.net');
+      await c.say('1');
+      const res = await fetch(`${t.baseUrl}/dev/outbox?to=${encodeURIComponent('+447700900201')}`);
+      const [latest] = (await res.json()) as { text: string }[];
+      const replies = await c.say(codeInMessage(latest?.text ?? ''));
+      expect(replies.map((r) => r.text).join('\n')).toMatch(/opened ticket \*\*MFA-\d{6}\*\*/);
+    });
+  }
+});
