@@ -56,7 +56,7 @@ function benchPerson(sequence: number): { email: string; mobile: string; alterna
 async function codeSentTo(context: ConversationContext, to: string): Promise<string> {
   const reply = await context.http('GET', `/dev/outbox?to=${encodeURIComponent(to)}`);
   const newest = Array.isArray(reply.body) ? (reply.body[0] as { text?: unknown } | undefined) : undefined;
-  const match = typeof newest?.text === 'string' ? /code is:? ((?:\d[,\s]*){6})/.exec(newest.text) : null;
+  const match = typeof newest?.text === 'string' ? /code (?:is:? )?((?:\d[,\s]*){6})/.exec(newest.text) : null;
   if (reply.status !== 200 || !match) throw new TurnError(`no code in the dev outbox for ***${to.slice(-3)}`);
   return match[1].replace(/\D/g, '');
 }
