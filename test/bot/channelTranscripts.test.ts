@@ -84,7 +84,13 @@ function conversation(t: TestHelpdesk, client: Client) {
   };
   return {
     join: () => turn(base({ type: 'conversationUpdate', membersAdded: [{ id: `user-${conversationId}` }] })),
-    say: (text: string) => turn(base({ text })),
+    // In a channel the bot answers only messages that @mention it.
+    say: (text: string) =>
+      turn(
+        client.conversationType === 'channel'
+          ? base({ text: `<at>MFA Helpdesk</at> ${text}`, entities: [{ type: 'mention', text: '<at>MFA Helpdesk</at>', mentioned: { id: 'mfa-helpdesk-bot', name: 'MFA Helpdesk' } }] })
+          : base({ text }),
+      ),
   };
 }
 
