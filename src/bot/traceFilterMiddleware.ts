@@ -14,8 +14,10 @@ export function traceFilterMiddleware(): Middleware {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
       context.onSendActivities(async (ctx, activities, nextSend) => {
-        if (ctx.activity.channelId !== Channels.Emulator) dropTraces(activities);
-        return nextSend();
+        if (ctx.activity.channelId === Channels.Emulator) return nextSend();
+        dropTraces(activities);
+        // Adapters refuse an empty batch; a batch of traces only is simply not sent.
+        return activities.length > 0 ? nextSend() : [];
       });
       await next();
     },

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { codeInMessage } from '../support/dialogTranscripts';
+import { ConnectorStandIn } from '../teams/connectorStandIn';
 import { messageActivity, post, startTestHelpdesk, type ReplyActivity, type TestHelpdesk } from '../helpers/testServer';
 
 async function outboxCode(t: TestHelpdesk, to: string): Promise<string> {
@@ -56,6 +57,23 @@ describe('trace activities stay inside the bot', () => {
       const bytes = readFileSync(join(t.dataDir, file)).toString('latin1');
       expect(bytes).not.toMatch(/"type":\s*"trace"/);
       expect(bytes).not.toContain('BotState');
+    }
+  });
+
+  it('through the Bot Connector, a turn whose only other send is a trace still answers, and no trace is posted', async () => {
+    const connector = new ConnectorStandIn();
+    const serviceUrl = await connector.start();
+    try {
+      const conversationId = `a:trace-${randomUUID()}`;
+      const activity = { ...messageActivity(conversationId, 'I lost my phone', { channelId: 'msteams', serviceUrl }), deliveryMode: undefined };
+      const res = await fetch(`${t.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      expect(res.status).toBe(200);
+      const sent = connector.sentTo(conversationId).map((a) => a.body);
+      expect(sent.map((a) => a.type)).toEqual(sent.map(() => 'message'));
+      expect(sent.map((a) => String(a.text)).join('\n')).toMatch(/another sign-in method/);
+      expect(sent.map((a) => String(a.text)).join('\n')).not.toMatch(/something went wrong/);
+    } finally {
+      await connector.stop();
     }
   });
 });
