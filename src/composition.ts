@@ -31,6 +31,8 @@ import { createTeamsAgents, type TeamsAgents } from './teams';
 import { MainDialog } from '../dialogs/mainDialog';
 import { transcriptMiddleware } from './bot/transcriptMiddleware';
 import { TranscriptLog } from './tickets/transcriptLog';
+import { RetentionSweeper, storeSchema } from './store/retention';
+import { STORE_LAYOUT } from './storeLayout';
 import { prepareCardTemplates } from '../cards';
 import {
   ConversationLog,
@@ -71,7 +73,9 @@ export interface Helpdesk {
   readonly teamsAgents: TeamsAgents;
   /** The bot's own Direct Line for the web chat page: its adapter, conversation log and streams. */
   readonly directLine: DirectLine;
-  /** Starts listening on the configured port (or `port`), bound as the config requires. */
+  /** Deletes old records as the retention settings say; runs every `RETENTION_SWEEP_MINUTES` once started. */
+  readonly retention: RetentionSweeper;
+  /** Creates the store's indexes, then starts listening on the configured port (or `port`), bound as the config requires. */
   start(port?: number): Promise<{ port: number; host: string }>;
   /** Graceful stop: no new requests, in-flight turns finish (bounded), the store is closed. */
   stop(graceMs?: number): Promise<void>;
@@ -91,8 +95,9 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const store =
     overrides.store ??
     (config.mongo
-      ? new MongoDocumentStore({ uri: config.mongo.uri, database: config.mongo.database })
-      : new SqliteDocumentStore({ filename: sqlitePath(config.dataDir) }));
+      ? new MongoDocumentStore({ uri: config.mongo.uri, database: config.mongo.database, serverSelectionTimeoutMs: config.mongo.timeoutMs, now: () => clock.now() })
+      : new SqliteDocumentStore({ filename: sqlitePath(config.dataDir), now: () => clock.now() }));
+  const retention = new RetentionSweeper({ store, layout: STORE_LAYOUT, policy: config.retention, clock, logger });
   const storage = new DocumentBotStorage(store);
   const directory = await createDirectory(config, logger);
   const voiceRepeatUrl = config.publicBaseUrl ? `${config.publicBaseUrl}${VOICE_CODE_REPEAT_PATH}` : undefined;
@@ -183,8 +188,10 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     tickets,
     teamsAgents,
     directLine,
+    retention,
     async start(port = config.port) {
       await store.ping();
+      await store.prepare(storeSchema(STORE_LAYOUT, config.retention));
       const host = config.unauthenticated ? '127.0.0.1' : '0.0.0.0';
       if (config.unauthenticated) {
         logger.warn(
@@ -193,11 +200,13 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
       }
       const bound = await http.listen(port, host);
       logger.info({ port: bound, host }, 'MFA helpdesk bot listening');
+      retention.start(config.retention.sweepMinutes * 60_000);
       return { port: bound, host };
     },
     async stop(graceMs?: number) {
       directLine.closeStreams();
       await http.close(graceMs);
+      await retention.stop();
       if (!(await tickets.whenIdle(NOTIFICATION_DRAIN_MS))) logger.warn('stopping with ticket notifications still in flight');
       await store.close();
     },

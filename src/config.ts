@@ -87,6 +87,12 @@ const schema = z.object({
   MONGODB_DATABASE: optionalString.pipe(
     z.string().regex(/^[A-Za-z0-9_-]{1,63}$/, 'expects a database name of letters, digits, - and _').optional(),
   ),
+  MONGODB_TIMEOUT_MS: wholeNumber(5000, 200, 60_000),
+  RETENTION_DAYS: wholeNumber(30, 1, 3650),
+  TICKET_RETENTION_DAYS: wholeNumber(730, 1, 36_500),
+  AUDIT_RETENTION_DAYS: wholeNumber(2190, 1, 36_500),
+  RETENTION_MAX_CONVERSATIONS: wholeNumber(100_000, 10, 100_000_000),
+  RETENTION_SWEEP_MINUTES: wholeNumber(60, 1, 1440),
   NODE_ENV: optionalString.pipe(
     z
       .enum(['development', 'production', 'test'], {
@@ -195,7 +201,15 @@ export interface Config {
   readonly port: number;
   readonly dataDir: string;
   /** MongoDB settings; when absent the embedded SQLite store in `dataDir` is used. */
-  readonly mongo?: { readonly uri: string; readonly database?: string };
+  readonly mongo?: { readonly uri: string; readonly database?: string; readonly timeoutMs: number };
+  /** How long records are kept after their last write, and how often old ones are deleted. */
+  readonly retention: {
+    readonly conversationDays: number;
+    readonly ticketDays: number;
+    readonly auditDays: number;
+    readonly maxConversations: number;
+    readonly sweepMinutes: number;
+  };
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly microsoftApp: {
@@ -281,12 +295,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         message: issue.message,
       }));
   problems.push(...crossFieldProblems(env));
+  if (result.success) problems.push(...retentionProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const v = result.data;
   return {
     port: v.PORT,
     dataDir: v.DATA_DIR,
-    mongo: v.MONGODB_URI ? { uri: v.MONGODB_URI, database: v.MONGODB_DATABASE } : undefined,
+    mongo: v.MONGODB_URI ? { uri: v.MONGODB_URI, database: v.MONGODB_DATABASE, timeoutMs: v.MONGODB_TIMEOUT_MS } : undefined,
+    retention: {
+      conversationDays: v.RETENTION_DAYS,
+      ticketDays: v.TICKET_RETENTION_DAYS,
+      auditDays: v.AUDIT_RETENTION_DAYS,
+      maxConversations: v.RETENTION_MAX_CONVERSATIONS,
+      sweepMinutes: v.RETENTION_SWEEP_MINUTES,
+    },
     nodeEnv: v.NODE_ENV,
     logLevel: v.LOG_LEVEL,
     microsoftApp: {
@@ -323,6 +345,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     webChat: { frameAncestors: v.WEBCHAT_FRAME_ANCESTORS },
   };
+}
+
+/** Tickets and the audit log are kept at least as long as conversation records. */
+function retentionProblems(v: { RETENTION_DAYS: number; TICKET_RETENTION_DAYS: number; AUDIT_RETENTION_DAYS: number }): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const variable of ['TICKET_RETENTION_DAYS', 'AUDIT_RETENTION_DAYS'] as const) {
+    if (v[variable] < v.RETENTION_DAYS) {
+      problems.push({ variable, message: `expects at least RETENTION_DAYS (${v.RETENTION_DAYS}): tickets and the audit log are kept longer than conversations` });
+    }
+  }
+  return problems;
 }
 
 /** Reports the variables of a group that must be set together when only some are. */

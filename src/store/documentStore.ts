@@ -65,10 +65,38 @@ export interface Collection<T extends Document> {
   count(where?: Readonly<Record<string, FilterValue>>): Promise<number>;
 }
 
+/** What {@link DocumentStore.prepare} sets up for one collection. */
+export interface CollectionSchema {
+  readonly name: string;
+  /**
+   * Secondary indexes, each a list of document fields (equality fields first, then the sort
+   * field). Adapters that cannot index document fields may ignore them.
+   */
+  readonly indexes?: readonly (readonly string[])[];
+  /**
+   * Days after its last write that a document may be removed by the server itself (a MongoDB
+   * TTL index). Clean-up only: nothing may rely on it, and {@link DocumentStore.purge} does the
+   * same job on every adapter.
+   */
+  readonly expireAfterDays?: number;
+}
+
+/** Which documents {@link DocumentStore.purge} removes from a collection. */
+export interface PurgeOptions {
+  /** Removes documents last written before this time (milliseconds since the epoch). */
+  readonly writtenBefore?: number;
+  /** Then keeps at most this many documents, removing the least recently written first. */
+  readonly keepNewest?: number;
+}
+
 /** The store as a whole: a set of collections plus lifecycle. */
 export interface DocumentStore {
   /** Returns the collection with this name; it is created on first write. */
   collection<T extends Document>(name: string): Collection<T>;
+  /** Creates the indexes of these collections (idempotent; run at start-up). */
+  prepare(schema: readonly CollectionSchema[]): Promise<void>;
+  /** Deletes old documents from a collection, for retention. Returns how many were deleted. */
+  purge(collection: string, options: PurgeOptions): Promise<number>;
   /**
    * Atomically adds `by` to a named counter and returns the new value. Counters start at 0.
    * Unique across concurrent callers and across processes sharing the store.

@@ -55,6 +55,31 @@ describe('loadConfig', () => {
     expect(problems).toContainEqual({ variable, message: expect.stringMatching(message) });
   });
 
+  it('reads the retention settings, with their defaults', () => {
+    expect(loadConfig({}).retention).toEqual({ conversationDays: 30, ticketDays: 730, auditDays: 2190, maxConversations: 100_000, sweepMinutes: 60 });
+    expect(loadConfig({ RETENTION_DAYS: '7', TICKET_RETENTION_DAYS: '90', AUDIT_RETENTION_DAYS: '400', RETENTION_MAX_CONVERSATIONS: '5000', RETENTION_SWEEP_MINUTES: '15' }).retention).toEqual({
+      conversationDays: 7,
+      ticketDays: 90,
+      auditDays: 400,
+      maxConversations: 5000,
+      sweepMinutes: 15,
+    });
+    expect(loadConfig({ MONGODB_URI: 'mongodb://db.example.org/helpdesk', MONGODB_TIMEOUT_MS: '2500' }).mongo).toEqual({ uri: 'mongodb://db.example.org/helpdesk', database: undefined, timeoutMs: 2500 });
+  });
+
+  it('keeps tickets and the audit log at least as long as conversations, and reports every bad retention value', () => {
+    expect(problemsOf({ RETENTION_DAYS: '60', TICKET_RETENTION_DAYS: '30', AUDIT_RETENTION_DAYS: '59' })).toEqual([
+      { variable: 'TICKET_RETENTION_DAYS', message: expect.stringMatching(/at least RETENTION_DAYS \(60\)/) },
+      { variable: 'AUDIT_RETENTION_DAYS', message: expect.stringMatching(/at least RETENTION_DAYS \(60\)/) },
+    ]);
+    expect(problemsOf({ RETENTION_DAYS: '0', RETENTION_MAX_CONVERSATIONS: '5', RETENTION_SWEEP_MINUTES: 'often', MONGODB_TIMEOUT_MS: '10' }).map((p) => p.variable)).toEqual([
+      'MONGODB_TIMEOUT_MS',
+      'RETENTION_DAYS',
+      'RETENTION_MAX_CONVERSATIONS',
+      'RETENTION_SWEEP_MINUTES',
+    ]);
+  });
+
   it('requires the password when an App ID is set', () => {
     expect(problemsOf({ MICROSOFT_APP_ID: APP_ID })).toContainEqual({ variable: 'MICROSOFT_APP_PASSWORD', message: expect.stringMatching(/client secret/) });
   });
@@ -83,6 +108,7 @@ describe('loadConfig: MongoDB', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb+srv://user:pw@cluster.example.net/helpdesk' }).mongo).toEqual({
       uri: 'mongodb+srv://user:pw@cluster.example.net/helpdesk',
       database: undefined,
+      timeoutMs: 5000,
     });
     expect(loadConfig({}).mongo).toBeUndefined();
   });

@@ -3,7 +3,8 @@ import { DuplicateKeyError, ETagConflictError, InvalidKeyError, type DocumentSto
 
 /** How a contract run gets a store: `reopen` returns a new store over the same data, when the adapter is persistent. */
 export interface StoreFactory {
-  create(): Promise<DocumentStore>;
+  /** A new store; `now` is the time it stamps on writes (default: the real time). */
+  create(options?: { now?: () => number }): Promise<DocumentStore>;
   reopen?: (previous: DocumentStore) => Promise<DocumentStore>;
   /** Another store over the same data, as a second process would open it (persistent adapters). */
   another?: () => Promise<DocumentStore>;
@@ -140,6 +141,55 @@ export function documentStoreContract(factory: () => StoreFactory, traits: { per
       await expect(c.get('')).rejects.toBeInstanceOf(InvalidKeyError);
       await expect(c.put('bad\u0000key', { name: 'x' })).rejects.toBeInstanceOf(InvalidKeyError);
       expect(() => store.collection('Bad Name!')).toThrow(InvalidKeyError);
+    });
+  });
+
+  describe('indexes and retention', () => {
+    const DAY = 86_400_000;
+
+    it('prepare creates indexes and may run again, with another expiry, keeping the data and the queries', async () => {
+      const c = store.collection<Doc>('things');
+      await c.put('a', { name: 'A', n: 1 });
+      await store.prepare([{ name: 'things', indexes: [['name', 'n'], ['nested.flag']], expireAfterDays: 30 }, { name: 'empty' }]);
+      await store.prepare([{ name: 'things', indexes: [['name', 'n'], ['nested.flag']], expireAfterDays: 7 }, { name: 'empty' }]);
+      await c.put('b', { name: 'A', n: 2 });
+      expect((await c.find({ where: { name: 'A' }, orderBy: { field: 'n', direction: 'desc' } })).map((d) => d.id)).toEqual(['b', 'a']);
+      await expect(store.prepare([{ name: 'things', indexes: [["n') --"]] }])).rejects.toBeInstanceOf(InvalidKeyError);
+    });
+
+    it('purge removes what was last written before a time, per collection, and keeps what was written since', async () => {
+      let now = Date.UTC(2030, 0, 1);
+      await store.close();
+      store = await f.create({ now: () => now });
+      const things = store.collection<Doc>('things');
+      const others = store.collection<Doc>('others');
+      await things.put('old', { name: 'old' });
+      await things.put('touched', { name: 'touched v1' });
+      await others.put('old', { name: 'other collection' });
+      now += 10 * DAY;
+      await things.put('touched', { name: 'touched v2' });
+      await things.insert('new', { name: 'new' });
+      expect(await store.purge('things', { writtenBefore: now - 5 * DAY })).toBe(1);
+      expect((await things.find()).map((d) => d.id)).toEqual(['new', 'touched']);
+      expect(await others.get('old')).toBeDefined();
+      expect(await store.purge('things', { writtenBefore: now - 5 * DAY })).toBe(0);
+    });
+
+    it('purge with keepNewest keeps only the most recently written documents', async () => {
+      let now = Date.UTC(2030, 0, 1);
+      await store.close();
+      store = await f.create({ now: () => now });
+      const c = store.collection<Doc>('things');
+      for (let i = 0; i < 12; i++) {
+        await c.put(`k${String(i).padStart(2, '0')}`, { name: `n${i}` });
+        now += 1000;
+      }
+      await c.update('k00', () => ({ name: 'written last' }));
+      expect(await store.purge('things', { keepNewest: 5 })).toBe(7);
+      expect((await c.find()).map((d) => d.id)).toEqual(['k00', 'k08', 'k09', 'k10', 'k11']);
+      expect(await store.purge('things', { keepNewest: 5 })).toBe(0);
+      expect(await store.purge('things', { keepNewest: 0 })).toBe(5);
+      expect(await c.count()).toBe(0);
     });
   });
 

@@ -11,7 +11,7 @@ describe('SqliteDocumentStore (file)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'helpdesk-store-'));
     const filename = join(dir, 'nested', 'helpdesk.sqlite');
     return {
-      create: async () => new SqliteDocumentStore({ filename }),
+      create: async (options) => new SqliteDocumentStore({ filename, now: options?.now }),
       reopen: async (previous) => {
         await previous.close();
         return new SqliteDocumentStore({ filename });
@@ -23,7 +23,7 @@ describe('SqliteDocumentStore (file)', () => {
 });
 
 describe('SqliteDocumentStore (memory)', () => {
-  documentStoreContract(() => ({ create: async () => new SqliteDocumentStore({ filename: ':memory:' }) }), { persistent: false });
+  documentStoreContract(() => ({ create: async (options) => new SqliteDocumentStore({ filename: ':memory:', now: options?.now }) }), { persistent: false });
 });
 
 describe('SqliteDocumentStore specifics', () => {

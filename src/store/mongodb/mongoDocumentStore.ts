@@ -9,10 +9,12 @@ import {
   DuplicateKeyError,
   ETagConflictError,
   type Collection,
+  type CollectionSchema,
   type Document,
   type DocumentStore,
   type FilterValue,
   type FindOptions,
+  type PurgeOptions,
   type Updater,
   type Versioned,
 } from '../documentStore';
@@ -29,7 +31,14 @@ export interface MongoStoreOptions {
   readonly serverSelectionTimeoutMs?: number;
   /** How many times {@link Collection.update} retries on contention (default 50). */
   readonly maxUpdateRetries?: number;
+  /** The time stamped on writes, in milliseconds since the epoch (default `Date.now`). */
+  readonly now?: () => number;
 }
+
+/** Name of the TTL index on each envelope's last write. */
+const RETENTION_INDEX = 'retention_ttl';
+/** MongoDB's error codes for an index that exists with other options. */
+const INDEX_OPTIONS_CONFLICT = new Set([85, 86]);
 
 /** How a document is laid out in MongoDB. */
 interface Envelope {
@@ -94,9 +103,65 @@ export class MongoDocumentStore implements DocumentStore {
     return result;
   }
 
-  collection<T extends Document>(name: string): Collection<T> {
+  /** The time stamped on writes. */
+  now(): Date {
+    return new Date(this.options.now?.() ?? Date.now());
+  }
+
+  private physical(name: string): string {
     assertCollectionName(name);
-    return new MongoDocCollection<T>(this, `${this.options.collectionPrefix ?? ''}${name}`, name, this.options.maxUpdateRetries ?? 50);
+    return `${this.options.collectionPrefix ?? ''}${name}`;
+  }
+
+  collection<T extends Document>(name: string): Collection<T> {
+    return new MongoDocCollection<T>(this, this.physical(name), name, this.options.maxUpdateRetries ?? 50);
+  }
+
+  /**
+   * Creates the field indexes (on `doc.<field>`, then `_id` for stable paging), an index on the
+   * last write for purging, and a TTL index where the schema asks for one. A TTL index is clean-up
+   * only: MongoDB removes expired documents about once a minute, and jongodb (the test server)
+   * accepts TTL indexes but never expires anything, so nothing relies on them and
+   * {@link MongoDocumentStore.purge} does the same job.
+   */
+  async prepare(schema: readonly CollectionSchema[]): Promise<void> {
+    const db = await this.database();
+    for (const c of schema) {
+      const coll = db.collection<Envelope>(this.physical(c.name));
+      for (const fields of c.indexes ?? []) {
+        fields.forEach((f) => assertFieldPath(f));
+        await coll.createIndex(Object.fromEntries([...fields.map((f) => [`doc.${f}`, 1] as const), ['_id', 1] as const]));
+      }
+      await coll.createIndex({ updatedAt: 1, _id: 1 });
+      if (c.expireAfterDays === undefined) continue;
+      const expireAfterSeconds = Math.round(c.expireAfterDays * 86_400);
+      try {
+        await coll.createIndex({ updatedAt: 1 }, { name: RETENTION_INDEX, expireAfterSeconds });
+      } catch (err) {
+        // The index exists with another expiry (the retention setting changed): MongoDB changes it in place.
+        if (!(err instanceof MongoServerError && typeof err.code === 'number' && INDEX_OPTIONS_CONFLICT.has(err.code))) throw err;
+        await db.command({ collMod: this.physical(c.name), index: { name: RETENTION_INDEX, expireAfterSeconds } });
+      }
+    }
+  }
+
+  async purge(collection: string, options: PurgeOptions): Promise<number> {
+    const coll = (await this.database()).collection<Envelope>(this.physical(collection));
+    let deleted = 0;
+    if (options.writtenBefore !== undefined) {
+      deleted += (await coll.deleteMany({ updatedAt: { $lt: new Date(options.writtenBefore) } })).deletedCount;
+    }
+    if (options.keepNewest !== undefined) {
+      const keep = Math.max(0, Math.floor(options.keepNewest));
+      // The newest document beyond the ones to keep; it and everything written before it go.
+      // (A projection would fetch less, but jongodb ignores projections, so none is relied on.)
+      const [boundary] = await coll.find({}).sort({ updatedAt: -1, _id: -1 }).skip(keep).limit(1).toArray();
+      if (boundary) {
+        const r = await coll.deleteMany({ $or: [{ updatedAt: { $lt: boundary.updatedAt } }, { updatedAt: boundary.updatedAt, _id: { $lte: boundary._id } }] });
+        deleted += r.deletedCount;
+      }
+    }
+    return deleted;
   }
 
   async increment(counter: string, by = 1): Promise<number> {
@@ -167,7 +232,7 @@ class MongoDocCollection<T extends Document> implements Collection<T> {
 
   async insert(id: string, doc: T): Promise<Versioned<T>> {
     assertKey(id);
-    const now = new Date();
+    const now = this.store.now();
     const e: Envelope = { _id: id, etag: randomUUID(), doc: plain(doc), createdAt: now, updatedAt: now };
     try {
       await (await this.coll()).insertOne(e);
@@ -182,7 +247,7 @@ class MongoDocCollection<T extends Document> implements Collection<T> {
     assertKey(id);
     const c = await this.coll();
     const etag = randomUUID();
-    const now = new Date();
+    const now = this.store.now();
     const body = plain(doc);
     if (eTag === undefined || eTag === '*') {
       await c.updateOne({ _id: id }, { $set: { etag, doc: body, updatedAt: now }, $setOnInsert: { createdAt: now } }, { upsert: true });

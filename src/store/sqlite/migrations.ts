@@ -26,4 +26,9 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'documents by collection and last write, for retention',
+    sql: 'CREATE INDEX documents_updated ON documents (collection, updated_at, id)',
+  },
 ];

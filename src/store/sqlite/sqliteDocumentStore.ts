@@ -11,10 +11,12 @@ import {
   DuplicateKeyError,
   ETagConflictError,
   type Collection,
+  type CollectionSchema,
   type Document,
   type DocumentStore,
   type FilterValue,
   type FindOptions,
+  type PurgeOptions,
   type Updater,
   type Versioned,
 } from '../documentStore';
@@ -28,6 +30,8 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Schema history; defaults to the product's migrations. */
   readonly migrations?: readonly Migration[];
+  /** The time stamped on writes, in milliseconds since the epoch (default `Date.now`). */
+  readonly now?: () => number;
 }
 
 interface Row {
@@ -48,6 +52,11 @@ export class SqliteDocumentStore implements DocumentStore {
   private readonly collections = new Map<string, SqliteCollection<Document>>();
 
   constructor(private readonly options: SqliteStoreOptions) {}
+
+  /** The time stamped on writes. */
+  now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
 
   /** The open database, opening it and migrating the schema on first use. */
   connection(): Database.Database {
@@ -99,6 +108,41 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
+  /** Creates one expression index per listed field set; queries name fields the same way, so SQLite can use them. */
+  prepare(schema: readonly CollectionSchema[]): Promise<void> {
+    return run(() => {
+      const db = this.connection();
+      for (const c of schema) {
+        assertCollectionName(c.name);
+        for (const fields of c.indexes ?? []) {
+          const name = `ix_${c.name}_${fields.map((f) => f.replace(/\./g, '_')).join('_')}`;
+          const columns = fields.map((f) => `json_extract(doc, '${jsonPath(f)}')`).join(', ');
+          db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON documents (collection, ${columns})`);
+        }
+      }
+    });
+  }
+
+  purge(collection: string, options: PurgeOptions): Promise<number> {
+    return run(() => {
+      assertCollectionName(collection);
+      const db = this.connection();
+      let deleted = 0;
+      if (options.writtenBefore !== undefined) {
+        deleted += db.prepare('DELETE FROM documents WHERE collection = ? AND updated_at < ?').run(collection, Math.floor(options.writtenBefore)).changes;
+      }
+      if (options.keepNewest !== undefined) {
+        deleted += db
+          .prepare(
+            `DELETE FROM documents WHERE collection = ? AND id IN
+               (SELECT id FROM documents WHERE collection = ? ORDER BY updated_at DESC, id DESC LIMIT -1 OFFSET ?)`,
+          )
+          .run(collection, collection, Math.max(0, Math.floor(options.keepNewest))).changes;
+      }
+      return deleted;
+    });
+  }
+
   close(): Promise<void> {
     return run(() => {
       this.closed = true;
@@ -141,10 +185,12 @@ function jsonPath(field: string): string {
 /** SQL condition and parameters for one equality filter on a JSON field. */
 function condition(field: string, value: FilterValue): { sql: string; params: unknown[] } {
   assertFilterValue(value);
+  // The path is validated (identifiers and dots only), so it can be written into the SQL; that
+  // lets SQLite match the expression indexes made by prepare().
   const path = jsonPath(field);
-  if (value === null) return { sql: "(json_type(doc, ?) IS NULL OR json_type(doc, ?) = 'null')", params: [path, path] };
-  if (typeof value === 'boolean') return { sql: 'json_type(doc, ?) = ?', params: [path, value ? 'true' : 'false'] };
-  return { sql: 'json_extract(doc, ?) = ?', params: [path, value] };
+  if (value === null) return { sql: `(json_type(doc, '${path}') IS NULL OR json_type(doc, '${path}') = 'null')`, params: [] };
+  if (typeof value === 'boolean') return { sql: `json_type(doc, '${path}') = ?`, params: [value ? 'true' : 'false'] };
+  return { sql: `json_extract(doc, '${path}') = ?`, params: [value] };
 }
 
 function sqlValue(value: FilterValue): unknown {
@@ -174,7 +220,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   private writeRow(id: string, doc: T, exists: boolean): Versioned<T> {
     const eTag = randomUUID();
     const json = serialize(doc);
-    const now = Date.now();
+    const now = this.store.now();
     if (exists) {
       this.db().prepare('UPDATE documents SET etag = ?, doc = ?, updated_at = ? WHERE collection = ? AND id = ?').run(eTag, json, now, this.name, id);
     } else {
@@ -274,9 +320,9 @@ class SqliteCollection<T extends Document> implements Collection<T> {
           assertFilterValue(options.after.value);
           assertKey(options.after.id);
           const cmp = order.direction === 'desc' ? '<' : '>';
-          clauses.push(`(json_extract(doc, ?) ${cmp} ? OR (json_extract(doc, ?) = ? AND id ${cmp} ?))`);
+          clauses.push(`(json_extract(doc, '${path}') ${cmp} ? OR (json_extract(doc, '${path}') = ? AND id ${cmp} ?))`);
           const v = sqlValue(options.after.value);
-          params.push(path, v, path, v, options.after.id);
+          params.push(v, v, options.after.id);
         }
       } else if (options.after) {
         assertKey(options.after.id);

@@ -1,0 +1,37 @@
+import { AUDIT_COLLECTION } from './audit/auditLog';
+import { RECENT_ACTIVITIES_COLLECTION } from './bot/duplicateActivityMiddleware';
+import { BOT_STATE_COLLECTION } from './store/botStorage';
+import type { StoredCollection } from './store/retention';
+import { TEAMS_QUEUES_COLLECTION, TEAMS_RELAYS_COLLECTION, TEAMS_TICKET_POSTS_COLLECTION } from './teams/teamsStore';
+import { TICKET_BY_ACTIVITY_COLLECTION, TICKETS_COLLECTION } from './tickets/ticketService';
+import { TRANSCRIPT_COLLECTION } from './tickets/transcriptLog';
+import { LOOKUP_COLLECTION } from './verification/lookupLimiter';
+import { SESSION_COLLECTION } from './verification/sessions';
+import { VERIFICATION_COLLECTIONS } from './verification/verificationService';
+
+/**
+ * Every collection the product stores, with its retention and the fields it is queried by.
+ * A new collection is added here, so that its indexes are created at start-up and retention
+ * covers it.
+ */
+export const STORE_LAYOUT: readonly StoredCollection[] = [
+  { name: BOT_STATE_COLLECTION, retention: 'conversation' },
+  { name: TRANSCRIPT_COLLECTION, retention: 'conversation' },
+  { name: RECENT_ACTIVITIES_COLLECTION, retention: 'conversation' },
+  { name: SESSION_COLLECTION, retention: 'conversation' },
+  { name: LOOKUP_COLLECTION, retention: 'conversation' },
+  { name: VERIFICATION_COLLECTIONS.challenges, retention: 'conversation' },
+  { name: VERIFICATION_COLLECTIONS.people, retention: 'limits' },
+  { name: VERIFICATION_COLLECTIONS.destinations, retention: 'limits' },
+  { name: VERIFICATION_COLLECTIONS.budget, retention: 'limits' },
+  {
+    name: TICKETS_COLLECTION,
+    retention: 'tickets',
+    indexes: [['createdAt'], ['status', 'createdAt'], ['priority', 'createdAt'], ['type', 'createdAt'], ['requester.email', 'createdAt'], ['requester.personId', 'createdAt']],
+  },
+  { name: TICKET_BY_ACTIVITY_COLLECTION, retention: 'tickets' },
+  { name: TEAMS_TICKET_POSTS_COLLECTION, retention: 'tickets', indexes: [['threadConversationId']] },
+  { name: TEAMS_RELAYS_COLLECTION, retention: 'tickets', indexes: [['personConversationId', 'startedAt'], ['personConversationId', 'state', 'startedAt']] },
+  { name: TEAMS_QUEUES_COLLECTION, retention: 'keep' },
+  { name: AUDIT_COLLECTION, retention: 'audit', indexes: [['seq'], ['personId', 'seq'], ['conversationId', 'seq']] },
+];
