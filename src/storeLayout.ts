@@ -1,4 +1,6 @@
 import { AUDIT_COLLECTION } from './audit/auditLog';
+import { DIRECT_LINE_ACTIVITIES, DIRECT_LINE_CONVERSATIONS } from './channels/directLine/conversationLog';
+import { DIRECT_LINE_BUDGETS } from './channels/directLine/rateLimit';
 import { RECENT_ACTIVITIES_COLLECTION } from './bot/duplicateActivityMiddleware';
 import { BOT_STATE_COLLECTION } from './store/botStorage';
 import type { StoredCollection } from './store/retention';
@@ -21,6 +23,9 @@ export const STORE_LAYOUT: readonly StoredCollection[] = [
   { name: SESSION_COLLECTION, retention: 'conversation' },
   { name: LOOKUP_COLLECTION, retention: 'conversation' },
   { name: VERIFICATION_COLLECTIONS.challenges, retention: 'conversation' },
+  { name: DIRECT_LINE_CONVERSATIONS, retention: 'conversation' },
+  { name: DIRECT_LINE_ACTIVITIES, retention: 'conversation', indexes: [['conversationId', 'seq']] },
+  { name: DIRECT_LINE_BUDGETS, retention: 'limits' },
   { name: VERIFICATION_COLLECTIONS.people, retention: 'limits' },
   { name: VERIFICATION_COLLECTIONS.destinations, retention: 'limits' },
   { name: VERIFICATION_COLLECTIONS.budget, retention: 'limits' },
