@@ -24,6 +24,7 @@ import type { DocumentStore } from './store/documentStore';
 import { MongoDocumentStore } from './store/mongodb/mongoDocumentStore';
 import { SqliteDocumentStore } from './store/sqlite/sqliteDocumentStore';
 import { ticketsApiRoutes } from './channels/ticketsApi';
+import { AGENT_CONSOLE_PATH, pageRoutes, publicDir } from './channels/pageRoutes';
 import { SecurityWebhookNotifier } from './tickets/securityWebhook';
 import { TicketService } from './tickets/ticketService';
 import type { TicketNotifier } from './tickets/notifier';
@@ -170,7 +171,11 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     services: { directory, verification: verification.service, lookups: verification.lookups, sessions: verification.sessions, clock, tickets, transcripts },
   });
   const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id, teamsAgents });
-  const routes: RouteInstaller[] = [ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger }), ...directLine.routes(app)];
+  const routes: RouteInstaller[] = [
+    ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger, now: () => new Date(clock.now()) }),
+    pageRoutes({ path: AGENT_CONSOLE_PATH, dir: join(publicDir(), 'agent') }),
+    ...directLine.routes(app),
+  ];
   if (verification.outbox) routes.push(devOutboxRoute(verification.outbox));
   if (config.twilio && config.publicBaseUrl) {
     routes.push(voiceCodeRepeatRoute({ publicBaseUrl: config.publicBaseUrl, authToken: config.twilio.authToken, tokens: verification.repeatTokens, clock, logger }));

@@ -33,6 +33,8 @@ export interface TicketsApiDeps {
   /** Accepted bearer tokens and their agents; when empty every route answers 503 `agent_api_disabled`. */
   readonly tokens: readonly AgentToken[];
   readonly logger: Logger;
+  /** Clock for the statistics' period; replaced in tests. */
+  readonly now?: () => Date;
 }
 
 const enumOf = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -58,6 +60,20 @@ const listQuerySchema = z
         .pipe(z.number().min(1, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`).max(MAX_PAGE_SIZE, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)),
     ),
     cursor: queryValue(z.string().max(1000, 'is not a cursor returned by this API')),
+  })
+  .strict();
+
+/** Longest period the statistics cover, in days. */
+export const MAX_STATS_DAYS = 31;
+const statsQuerySchema = z
+  .object({
+    days: queryValue(
+      z
+        .string()
+        .regex(/^\d{1,2}$/, `must be a whole number from 1 to ${MAX_STATS_DAYS}`)
+        .transform(Number)
+        .pipe(z.number().min(1, `must be a whole number from 1 to ${MAX_STATS_DAYS}`).max(MAX_STATS_DAYS, `must be a whole number from 1 to ${MAX_STATS_DAYS}`)),
+    ),
   })
   .strict();
 
@@ -151,6 +167,7 @@ function sha256(value: string): Buffer {
  *
  * - `GET /api/agent` → `{ agent }`, the name the token belongs to
  * - `GET /api/tickets?status=&priority=&type=&limit=&cursor=` → `{ items, nextCursor }`, newest first
+ * - `GET /api/tickets/stats?days=7` → tickets opened in the last `days` days, by type and status
  * - `GET /api/tickets/:id`
  * - `POST /api/tickets/:id/claim`
  * - `POST /api/tickets/:id/notes` `{ text, visibleToUser? }`
@@ -207,6 +224,7 @@ export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
     };
 
   const ok = (ticket: Ticket) => ({ status: 200, body: agentView(ticket) });
+  const now = deps.now ?? (() => new Date());
 
   return (server: Server) => {
     server.get(
@@ -219,6 +237,14 @@ export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
         const q = parseWith(listQuerySchema, req.query ?? {});
         const page = await tickets.list(q);
         return { status: 200, body: { items: page.items.map(agentView), nextCursor: page.nextCursor } };
+      }),
+    );
+    server.get(
+      `${TICKETS_API_PATH}/stats`,
+      handle(async (req) => {
+        const q = parseWith(statsQuerySchema, req.query ?? {});
+        const days = q.days ?? 7;
+        return { status: 200, body: { days, ...(await tickets.countsSince(new Date(now().getTime() - days * 86_400_000))) } };
       }),
     );
     server.get(

@@ -66,6 +66,20 @@ export interface TicketPage {
   readonly nextCursor: string | null;
 }
 
+/** How many tickets of each type and status were opened in a period ({@link TicketService.countsSince}). */
+export interface TicketCounts {
+  /** Start of the period (ISO 8601), inclusive. */
+  readonly since: string;
+  /** End of the period (ISO 8601): when the counts were taken. */
+  readonly until: string;
+  readonly total: number;
+  /** Every type × status pair, in the order of `TICKET_TYPES` then `TICKET_STATUSES`, zeros included. */
+  readonly counts: readonly { readonly type: TicketType; readonly status: TicketStatus; readonly count: number }[];
+}
+
+/** Tickets read per query while counting. */
+const COUNT_BATCH = 500;
+
 /** Identifies the requester in requester-facing calls: their email (any case) or directory person id. */
 export interface RequesterKey {
   readonly email?: string;
@@ -325,6 +339,36 @@ export class TicketService {
     const items = found.slice(0, limit).map((v) => v.doc);
     const last = items[items.length - 1];
     return { items, nextCursor: found.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  /**
+   * Counts the tickets opened since `since` by type and by their current status. Reads them newest
+   * first in batches and stops at the first one older than `since`.
+   */
+  async countsSince(since: Date): Promise<TicketCounts> {
+    const until = this.now().toISOString();
+    const from = since.toISOString();
+    const tally = new Map<string, number>();
+    let total = 0;
+    let after: { value: string; id: string } | undefined;
+    for (;;) {
+      const batch = await this.tickets.find({ orderBy: { field: 'createdAt', direction: 'desc' }, after, limit: COUNT_BATCH });
+      let reachedStart = false;
+      for (const { doc } of batch) {
+        if (doc.createdAt < from) {
+          reachedStart = true;
+          break;
+        }
+        const key = `${doc.type}/${doc.status}`;
+        tally.set(key, (tally.get(key) ?? 0) + 1);
+        total += 1;
+      }
+      const last = batch[batch.length - 1];
+      if (reachedStart || batch.length < COUNT_BATCH || !last) break;
+      after = { value: last.doc.createdAt, id: last.id };
+    }
+    const counts = TICKET_TYPES.flatMap((type) => TICKET_STATUSES.map((status) => ({ type, status, count: tally.get(`${type}/${status}`) ?? 0 })));
+    return { since: from, until, total, counts };
   }
 
   /**

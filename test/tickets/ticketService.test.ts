@@ -7,6 +7,8 @@ import {
   encodeCursor,
   InvalidTicketTransitionError,
   TICKET_NUMBER_COUNTER,
+  TICKET_STATUSES,
+  TICKET_TYPES,
   TICKETS_COLLECTION,
   TicketAlreadyClaimedError,
   TicketNotFoundError,
@@ -441,5 +443,42 @@ describe('TicketService requester-facing calls', () => {
   it('does not cancel a ticket an agent has already claimed', async () => {
     await service.claim(mine.id, 'alice');
     await expect(service.cancelOwn(mine.id, { personId: 'p-1' })).rejects.toBeInstanceOf(InvalidTicketTransitionError);
+  });
+});
+
+describe('TicketService.countsSince', () => {
+  it('counts the tickets opened since a time by type and current status, zeros included, across batches', async () => {
+    let now = Date.parse('2025-03-01T00:00:00.000Z');
+    const { service } = memoryService({ now: () => new Date(now) });
+    const open = async (overrides: Parameters<typeof ticketInput>[0], at: string) => {
+      now = Date.parse(at);
+      return service.createTicket(ticketInput(overrides));
+    };
+    await open({}, '2025-02-20T09:00:00.000Z'); // before the period: not counted
+    const question = { type: 'other', details: { actionRequested: false } } as const;
+    const since = new Date('2025-02-22T00:00:00.000Z');
+    for (let i = 0; i < 510; i++) await open(question, new Date(Date.parse('2025-02-23T00:00:00.000Z') + i * 1000).toISOString());
+    const lost = await open({}, '2025-02-27T10:00:00.000Z');
+    const another = await open({}, '2025-02-28T10:00:00.000Z');
+    await service.claim(lost.id, 'alice');
+    await service.resolve(another.id, { agent: 'alice', resolution: 'Done' });
+    now = Date.parse('2025-03-01T00:00:00.000Z');
+
+    const stats = await service.countsSince(since);
+    expect(stats).toMatchObject({ since: since.toISOString(), until: '2025-03-01T00:00:00.000Z', total: 512 });
+    expect(stats.counts).toHaveLength(TICKET_TYPES.length * TICKET_STATUSES.length);
+    const count = (type: string, status: string) => stats.counts.find((c) => c.type === type && c.status === status)?.count;
+    expect(count('other', 'open')).toBe(510);
+    expect(count('lost_device', 'claimed')).toBe(1);
+    expect(count('lost_device', 'resolved')).toBe(1);
+    expect(count('lost_device', 'open')).toBe(0);
+    expect(count('suspicious_prompt', 'cancelled')).toBe(0);
+  });
+
+  it('counts nothing in an empty store', async () => {
+    const { service } = memoryService();
+    const stats = await service.countsSince(new Date(Date.now() - 86_400_000));
+    expect(stats.total).toBe(0);
+    expect(stats.counts.every((c) => c.count === 0)).toBe(true);
   });
 });

@@ -1,0 +1,80 @@
+/** Words for the values the API uses, so nothing is said by colour alone. */
+
+export const TYPE_LABELS = {
+  lost_device: 'Lost phone',
+  change_method: 'Change method',
+  new_device: 'New device',
+  suspicious_prompt: 'Suspicious prompt',
+  exception_request: 'Exception request',
+  other: 'Other',
+};
+
+export const STATUS_LABELS = { open: 'Open', claimed: 'Claimed', resolved: 'Resolved', cancelled: 'Cancelled' };
+
+export const PRIORITY_ORDER = { P1: 1, P2: 2, P3: 3, P4: 4 };
+
+const METHOD_WORDS = { sms: 'SMS', voice: 'voice call', callback: 'call-back' };
+
+export function typeLabel(type) {
+  return TYPE_LABELS[type] || type;
+}
+
+export function statusLabel(ticket) {
+  if (ticket.status === 'claimed') return `Claimed by ${ticket.assignee || 'an agent'}`;
+  if (ticket.status === 'resolved') return `Resolved${ticket.assignee ? ` by ${ticket.assignee}` : ''}`;
+  return STATUS_LABELS[ticket.status] || ticket.status;
+}
+
+/** The verification badge in words: how identity was proven, or that it was NOT. */
+export function verificationBadge(evidence) {
+  if (!evidence || !evidence.verified) {
+    return { verified: false, short: 'NOT verified', long: `Identity NOT verified${evidence && evidence.reason ? `: ${evidence.reason}` : ''}` };
+  }
+  const method = METHOD_WORDS[evidence.method] || evidence.method;
+  const digits = String(evidence.destinationMasked || '').replace(/\D/g, '').slice(-3);
+  const ending = digits ? ` to the number ending ${digits}` : '';
+  return { verified: true, short: `Verified by ${method}`, long: `Verified by ${method}${ending}` };
+}
+
+export function requesterLine(requester) {
+  if (!requester) return 'unknown';
+  const { name, email, staffId } = requester;
+  if (name && email) return `${name} (${email})`;
+  return name || email || (staffId ? `staff id ${staffId}` : 'unknown');
+}
+
+const ACTION_WORDS = {
+  created: 'opened the ticket',
+  claimed: 'claimed it',
+  note_added: 'added a note',
+  resolved: 'resolved it',
+  cancelled: 'cancelled it',
+  person_not_notified: 'could not notify the person',
+  chat_started: 'started a live chat',
+  chat_ended: 'ended the live chat',
+  handoff_status: 'reported a hand-off status',
+};
+
+export function historyLine(entry) {
+  return `${entry.by} ${ACTION_WORDS[entry.action] || entry.action}${entry.note ? `: ${entry.note}` : ''}`;
+}
+
+const SPEAKERS = { user: 'Person', bot: 'Bot', agent: 'Agent' };
+
+export function speakerLabel(from) {
+  return SPEAKERS[from] || from;
+}
+
+/** How long ago, in words: "3 min", "2 h 5 min", "4 days". */
+export function age(iso, now = Date.now()) {
+  const minutes = Math.max(0, Math.floor((now - Date.parse(iso)) / 60000));
+  if (minutes < 1) return 'under a minute';
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} days`;
+}
+
+export function dateTime(iso) {
+  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
