@@ -108,7 +108,7 @@ export function pageRoutes(options: PageRoutesOptions): RouteInstaller {
     });
     server.get(`${options.path}/*`, async (req: Request, res: Response) => {
       const rest = decodeURIComponentSafe(req.path().slice(options.path.length + 1));
-      const segments = rest?.split('/') ?? [];
+      const segments = rest === undefined || rest === '' ? [] : rest.split('/');
       const safe = rest !== undefined && segments.every((s) => /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(s));
       const file = safe ? normalize(join(root, rest === '' ? 'index.html' : rest)) : '';
       if (!safe || !file.startsWith(root) || !send(res, file)) notFound(res);

@@ -194,6 +194,32 @@ describe("Agents' REST API", () => {
     });
   });
 
+  describe('GET /api/tickets/stats', () => {
+    it('counts the tickets of the last 7 days by type and status, every pair listed', async () => {
+      const r = await api('/api/tickets/stats');
+      expect(r.status).toBe(200);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      expect(r.json).toMatchObject({ days: 7, total: seeded.length });
+      const counts = r.json.counts as { type: string; status: string; count: number }[];
+      expect(counts).toHaveLength(24);
+      const sum = (type: string) => counts.filter((c) => c.type === type).reduce((n, c) => n + c.count, 0);
+      for (const type of ['suspicious_prompt', 'other', 'lost_device']) expect(sum(type)).toBe(seeded.filter((s) => s.type === type).length);
+      expect(Date.parse(String(r.json.until)) - Date.parse(String(r.json.since))).toBeGreaterThanOrEqual(7 * 86_400_000);
+      expect((await api('/api/tickets/stats?days=1')).json).toMatchObject({ days: 1 });
+    });
+
+    it.each(['days=0', 'days=32', 'days=7.5', 'days=abc', 'days=1&days=2', 'weeks=1'])('refuses %s with 400 naming the field', async (query) => {
+      const r = await api(`/api/tickets/stats?${query}`);
+      expect(r.status).toBe(400);
+      expect(fieldsOf(r)).toEqual([query.startsWith('weeks') ? 'weeks' : 'days']);
+    });
+
+    it('needs a token like every other route', async () => {
+      expect((await api('/api/tickets/stats', { token: null })).status).toBe(401);
+      expect((await api('/api/tickets/stats', { token: 'x'.repeat(30) })).status).toBe(403);
+    });
+  });
+
   describe('GET /api/tickets/:id', () => {
     it('returns the ticket without its conversation reference', async () => {
       const seed = seeded[1];
