@@ -1,11 +1,11 @@
 import { InputHints, type Activity } from 'botbuilder';
 import type { PromptOptions } from 'botbuilder-dialogs';
 import type { Clock } from '../src/clock';
+import { recognizeCommand } from '../src/knowledge/commands';
 import type { Directory, Person, PhoneMethod } from '../src/directory/directory';
 import type { LookupLimiter } from '../src/verification/lookupLimiter';
 import type { Channel, Purpose } from '../src/verification/types';
 import type { VerificationService } from '../src/verification/verificationService';
-import { normalise } from './interruptions';
 import { say, toSpeech } from './reply';
 
 /** Said when the user types a phone number: codes only go to numbers the directory holds. */
@@ -89,31 +89,21 @@ export type ChallengeOutcome =
 /** Said when no code can be sent: a person verifies the user instead. */
 export const NO_PERSON_TEXT = 'A person at the helpdesk will verify you instead.';
 
-/**
- * Matches text holding something that looks like a phone number: a `+` and 7 or more digits,
- * or a run of 10 or more digits with spaces, dots, dashes or brackets between. Six-digit
- * codes and staff ids of up to 9 digits do not match.
- */
-export function looksLikePhoneNumber(text: string | undefined): boolean {
-  const value = text ?? '';
-  if (/\+\s*\d(?:[\s().-]*\d){6,}/.test(value)) return true;
-  const runs = value.match(/\d[\d\s().-]*\d/g) ?? [];
-  return runs.some((run) => run.replace(/\D/g, '').length >= 10);
-}
-
 /** What the user said at the code prompt. */
 export type CodeReply = { readonly kind: 'resend' } | { readonly kind: 'switch'; readonly channel: Channel } | { readonly kind: 'code'; readonly code: string };
 
-const RESEND = /\b(re-?send|send (it |me |the code )?again|send (me )?(a |another |a new )(one|code)|new code|another code|didn'?t (get|receive|arrive)|not (arrived|received|come)|hasn'?t (arrived|come)|haven'?t (got|received))\b/;
-const CALL = /\b(call|ring|phone) me\b|\bcall (me )?instead\b|\bvoice call\b|^call$/;
-const TEXT = /\b(text|sms|message) me\b|\b(text|sms) (me )?instead\b|^(text|sms)$/;
-
 /** Classifies a reply at the code prompt: a request for a new code, for the other channel, or a code. */
 export function parseCodeReply(text: string | undefined): CodeReply {
-  const t = normalise(text);
-  if (RESEND.test(t)) return { kind: 'resend' };
-  if (CALL.test(t)) return { kind: 'switch', channel: 'voice' };
-  if (TEXT.test(t)) return { kind: 'switch', channel: 'sms' };
+  switch (recognizeCommand(text, ['codePrompt'])) {
+    case 'resendCode':
+      return { kind: 'resend' };
+    case 'callInstead':
+      return { kind: 'switch', channel: 'voice' };
+    case 'textInstead':
+      return { kind: 'switch', channel: 'sms' };
+    default:
+      break;
+  }
   return { kind: 'code', code: (text ?? '').trim() };
 }
 

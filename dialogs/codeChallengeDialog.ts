@@ -12,6 +12,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Person } from '../src/directory/directory';
+import { looksLikePhoneNumber } from '../src/knowledge/identifiers';
 import type { Channel } from '../src/verification/types';
 import { verificationMessage } from '../src/verification/messages';
 import type { CodeAccepted, SendCodeResult } from '../src/verification/verificationService';
@@ -21,7 +22,6 @@ import {
   PERSON_CHOICE,
   conversationIdOf,
   findBy,
-  looksLikePhoneNumber,
   minutesLeft,
   parseCodeReply,
   refusalWith,

@@ -9,6 +9,7 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { isEmailAddress } from '../src/knowledge/identifiers';
 import type { CreateTicketInput, TicketService } from '../src/tickets';
 import type { TranscriptLog } from '../src/tickets/transcriptLog';
 import { conversationIdOf } from './codeChallenge';
@@ -184,8 +185,7 @@ export class EscalateDialog extends HelpdeskDialog {
   }
 
   private async managerEmailValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const text = (prompt.recognized.value ?? '').trim();
-    if (/^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[A-Za-z]{2,}$/.test(text) && text.length <= 320) return true;
+    if (isEmailAddress(prompt.recognized.value)) return true;
     await prompt.context.sendActivity(say("That doesn't look like an email address. Please type your line manager's email, for example jo.bloggs@example.nhs.net."));
     return false;
   }

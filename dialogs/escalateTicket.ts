@@ -2,6 +2,7 @@ import type { CreateTicketInput, Ticket, TicketChannel, TicketSubjectInput, Veri
 import { HELPDESK_PHONE } from './facts';
 import type { HandoffType, TopicOutcome } from './outcome';
 import type { ProveNewNumberResult } from './proveNewNumberDialog';
+import { PROMPT_COUNT_LOWER_BOUND } from './suspiciousPromptDialog';
 import type { VerifyIdentityResult } from './verifyIdentity';
 
 /** Options of the hand-over: what the conversation that asked for it learnt. */
@@ -148,11 +149,7 @@ export function ticketSubject(options: EscalateOptions, v: EscalateValues): Tick
 
 /** The lower bound of a prompt-count answer ("Just one", "2 to 5", "More than 5"). */
 function promptCountOf(answer: unknown): number | undefined {
-  if (typeof answer !== 'string') return undefined;
-  if (/one/i.test(answer)) return 1;
-  const n = answer.match(/\d+/);
-  if (!n) return undefined;
-  return /more than/i.test(answer) ? Number(n[0]) + 1 : Number(n[0]);
+  return typeof answer === 'string' ? PROMPT_COUNT_LOWER_BOUND[answer] : undefined;
 }
 
 /** The reply that gives the person their ticket number and what happens next. */

@@ -1,6 +1,6 @@
 import { ActivityTypes } from 'botbuilder';
 import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { detectInterruption, type Interruption } from './interruptions';
+import { recognizeCommand } from '../src/knowledge/commands';
 import { menuMessage } from './menu';
 import type { TopicOutcome } from './outcome';
 import { submissionAsText } from './prompts';
@@ -58,8 +58,7 @@ export abstract class HelpdeskDialog extends ComponentDialog {
   private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
     const activity = innerDc.context.activity;
     if (activity.type !== ActivityTypes.Message) return undefined;
-    const kind: Interruption | undefined = detectInterruption(activity.text);
-    switch (kind) {
+    switch (recognizeCommand(activity.text, ['anywhere'])) {
       case 'help':
         await innerDc.context.sendActivity(say(HELP_TEXT));
         await innerDc.repromptDialog();

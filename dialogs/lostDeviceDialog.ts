@@ -1,9 +1,11 @@
 import { ChoicePrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { sureValue, type HelpdeskSlots } from '../src/knowledge/entities';
 import { HELPDESK_PHONE } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, choiceOptions } from './prompts';
 import { say } from './reply';
+import { said } from './slots';
 
 /** Id of the lost-phone conversation. */
 export const LOST_DEVICE_DIALOG = 'lostDeviceDialog';
@@ -19,6 +21,11 @@ function helpChoices() {
     { title: HELP.yes, synonyms: ['yes', 'please', 'yes please'] },
     { title: HELP.no, synonyms: ['no', 'no thanks', "i'm fine"] },
   ];
+}
+
+/** Begin options: what the first message already said. */
+export interface LostDeviceOptions {
+  readonly slots?: Pick<HelpdeskSlots, 'otherMethod' | 'stolen'>;
 }
 
 interface LostValues {
@@ -52,8 +59,10 @@ export class LostDeviceDialog extends HelpdeskDialog {
     this.initialDialogId = STEPS;
   }
 
-  private async otherMethodStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async otherMethodStep(step: WaterfallStepContext<LostDeviceOptions>): Promise<DialogTurnResult> {
     await step.context.sendActivity(say("Sorry to hear that. Let's get you back in safely."));
+    const other = sureValue(step.options?.slots?.otherMethod);
+    if (other !== undefined) return step.next(said(other ? OTHER.yes : OTHER.no));
     return step.prompt(
       CHOICE_PROMPT,
       choiceOptions(
@@ -63,9 +72,11 @@ export class LostDeviceDialog extends HelpdeskDialog {
     );
   }
 
-  private async stolenStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async stolenStep(step: WaterfallStepContext<LostDeviceOptions>): Promise<DialogTurnResult> {
     const choice = (step.result as FoundChoice).value;
     valuesOf(step).otherMethod = choice === OTHER.yes ? 'yes' : choice === OTHER.no ? 'no' : 'unsure';
+    const stolen = sureValue(step.options?.slots?.stolen);
+    if (stolen !== undefined) return step.next(said(stolen ? STOLEN.yes : STOLEN.no));
     return step.prompt(CHOICE_PROMPT, choiceOptions('Could the phone have been stolen?', [{ title: STOLEN.yes, synonyms: ['stolen', 'yes'] }, { title: STOLEN.no, synonyms: ['lost', 'broken', 'no'] }]));
   }
 

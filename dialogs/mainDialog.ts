@@ -1,23 +1,24 @@
 import { ActivityTypes, type Activity } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { parseKnowledgeSubmit } from '../cards';
-import type { KnowledgeClassification } from '../src/knowledge/knowledgeNlu';
+import { normaliseCommand, recognizeCommand } from '../src/knowledge/commands';
+import type { HelpdeskSlots } from '../src/knowledge/entities';
+import type { HelpdeskRecognition } from '../src/knowledge/recognizer';
 import type { KnowledgeEntry } from '../src/knowledge/types';
 import { answerMessage, fallbackMessage, feedbackMessage, type EntryLookup } from './answerMessage';
 import { ChangeMethodDialog } from './changeMethodDialog';
 import { ESCALATE_DIALOG, EscalateDialog, type EscalateDeps } from './escalateDialog';
 import { ExceptionRequestDialog } from './exceptionRequestDialog';
-import { detectInterruption, normalise } from './interruptions';
 import { LostDeviceDialog } from './lostDeviceDialog';
-import { DIRECT_DIALOGS, TOPIC_DIALOGS, entryDialogStart, menuSubmission, personHandoff, stuckHandoff, withPersonOption } from './mainRouting';
-import { menuMessage, TOPIC, topicFromChoice } from './menu';
+import { DIRECT_DIALOGS, TOPIC_DIALOGS, commandRoute, entryDialogStart, menuSubmission, personHandoff, stuckHandoff, withPersonOption } from './mainRouting';
+import { menuMessage, TOPIC } from './menu';
 import { NewDeviceDialog } from './newDeviceDialog';
 import { isTopicOutcome, type TopicOutcome } from './outcome';
 import { say } from './reply';
 import { SuspiciousPromptDialog } from './suspiciousPromptDialog';
-import { TICKET_STATUS_DIALOG, TicketStatusDialog, ticketRequest } from './ticketStatusDialog';
-import { isVerifyIdentityResult, isVerifyRequest, type VerifyIdentityOptions } from './verifyIdentity';
-import { VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog } from './verifyIdentityDialog';
+import { TicketStatusDialog } from './ticketStatusDialog';
+import { isVerifyIdentityResult } from './verifyIdentity';
+import { VerifyIdentityDialog } from './verifyIdentityDialog';
 
 export { PERSON_OPTION } from './mainRouting';
 
@@ -32,9 +33,9 @@ export const FALLBACK_TEXT = "Sorry, I didn't quite get that. Pick one of the to
 /** At most this many hand-overs between topics in a row (e.g. new phone → lost phone), so topics cannot loop. */
 const MAX_HOPS = 3;
 
-/** Understands free text: the knowledge NLU. */
+/** Understands free text: the recognizer of the knowledge layer. */
 export interface Understanding {
-  classify(text: string): Promise<KnowledgeClassification>;
+  recognize(text: string): Promise<HelpdeskRecognition>;
   lookupEntry(id: string): KnowledgeEntry | undefined;
 }
 
@@ -98,27 +99,25 @@ export class MainDialog extends ComponentDialog {
     const submitted = this.routeSubmission(activity.value);
     if (submitted) return submitted(step);
 
-    const topic = topicFromChoice(activity.text);
-    if (topic === TOPIC.person || detectInterruption(activity.text) === 'person') return step.beginDialog(ESCALATE_DIALOG, personHandoff());
-    if (topic) return step.beginDialog(TOPIC_DIALOGS[topic]);
-    if (isVerifyRequest(activity.text)) return step.beginDialog(VERIFY_IDENTITY_DIALOG, { standalone: true } satisfies VerifyIdentityOptions);
-    const aboutTickets = ticketRequest(activity.text);
-    if (aboutTickets) return step.beginDialog(TICKET_STATUS_DIALOG, aboutTickets);
-
-    const text = normalise(activity.text);
-    if (!text) {
+    const recognition = await this.understanding.recognize(activity.text ?? '');
+    const route = recognition.command ? commandRoute(recognition.command, recognition.entities) : undefined;
+    switch (route?.kind) {
+      case 'dialog':
+        return step.beginDialog(route.start.id, route.start.options);
+      case 'menu':
+        await step.context.sendActivity(menuMessage('I can help with multi-factor authentication (MFA).'));
+        return step.endDialog();
+      case 'nothingToCancel':
+        await step.context.sendActivity(say("There's nothing to cancel. Ask me anything about MFA whenever you're ready."));
+        return step.endDialog();
+      default:
+        break;
+    }
+    if (!normaliseCommand(activity.text)) {
       await step.context.sendActivity(menuMessage(FALLBACK_TEXT));
       return step.endDialog();
     }
-    if (['help', 'menu', 'start over', 'main menu', 'options'].includes(text)) {
-      await step.context.sendActivity(menuMessage('I can help with multi-factor authentication (MFA).'));
-      return step.endDialog();
-    }
-    if (['cancel', 'stop', 'quit'].includes(text)) {
-      await step.context.sendActivity(say("There's nothing to cancel. Ask me anything about MFA whenever you're ready."));
-      return step.endDialog();
-    }
-    return this.understand(step, activity.text ?? '');
+    return this.understand(step, recognition);
   }
 
   /** Acts on a card submission; `undefined` when the value is not one the main dialog knows. */
@@ -150,11 +149,11 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** Free text: answer, guided flow, small talk, or the "not sure" reply with the closest topics. */
-  private async understand(step: WaterfallStepContext<RouteOptions>, text: string): Promise<DialogTurnResult> {
-    const result = await this.understanding.classify(text);
+  private async understand(step: WaterfallStepContext<RouteOptions>, recognition: HelpdeskRecognition): Promise<DialogTurnResult> {
+    const result = recognition.classification;
     if (result.kind === 'answer') {
       const dialog = result.entry.dialog;
-      if (dialog && DIRECT_DIALOGS.has(dialog)) return this.startEntryDialog(step, dialog, result.entry);
+      if (dialog && DIRECT_DIALOGS.has(dialog)) return this.startEntryDialog(step, dialog, result.entry, recognition.entities);
       return this.answer(step, result.entry);
     }
     if (result.kind === 'smalltalk') {
@@ -176,8 +175,8 @@ export class MainDialog extends ComponentDialog {
     return step.prompt(FEEDBACK_PROMPT, { prompt: feedbackMessage(entry.id) });
   }
 
-  private async startEntryDialog(step: WaterfallStepContext<RouteOptions>, dialog: string, entry: KnowledgeEntry | undefined): Promise<DialogTurnResult> {
-    const start = entryDialogStart(dialog, entry);
+  private async startEntryDialog(step: WaterfallStepContext<RouteOptions>, dialog: string, entry: KnowledgeEntry | undefined, slots: HelpdeskSlots = {}): Promise<DialogTurnResult> {
+    const start = entryDialogStart(dialog, entry, slots);
     if (start) return step.beginDialog(start.id, start.options);
     if (entry) return this.answer(step, entry);
     await step.context.sendActivity(menuMessage(FALLBACK_TEXT));
@@ -213,9 +212,8 @@ export class MainDialog extends ComponentDialog {
     const activity = step.context.activity;
     const submitted = parseKnowledgeSubmit(activity.value);
     if (submitted?.verb === 'feedback') return this.onFeedback(step, submitted.helpful, entry);
-    const text = normalise(typeof step.result === 'string' ? step.result : activity.text);
-    if (/^(yes|yeah|yep|y|it did|thanks|thank you|great|perfect|yes thanks|yes thank you)$/.test(text)) return this.onFeedback(step, true, entry);
-    if (/^(no|nope|n|not really|it didn't|no it didn't|didn't help)$/.test(text)) return this.onFeedback(step, false, entry);
+    const reply = recognizeCommand(typeof step.result === 'string' ? step.result : activity.text, ['reply']);
+    if (reply === 'yes' || reply === 'no') return this.onFeedback(step, reply === 'yes', entry);
     // Anything else is a new request: route it from the top.
     return step.replaceDialog(MAIN_WATERFALL);
   }

@@ -1,4 +1,6 @@
 import { ActionTypes, type Activity } from 'botbuilder';
+import type { CommandIntent } from '../src/knowledge/commands';
+import type { HelpdeskEntities, HelpdeskSlots } from '../src/knowledge/entities';
 import type { KnowledgeDialog, KnowledgeEntry } from '../src/knowledge/types';
 import { CHANGE_METHOD_DIALOG, type ChangeMethodOptions } from './changeMethodDialog';
 import { ESCALATE_DIALOG } from './escalateDialog';
@@ -8,6 +10,7 @@ import { TOPIC, topicFromChoice, type TopicId } from './menu';
 import { NEW_DEVICE_DIALOG } from './newDeviceDialog';
 import type { HandoffType, TopicOutcome } from './outcome';
 import { SUSPICIOUS_PROMPT_DIALOG } from './suspiciousPromptDialog';
+import { TICKET_STATUS_DIALOG, type TicketStatusOptions } from './ticketStatusDialog';
 import type { VerifyIdentityOptions } from './verifyIdentity';
 import { VERIFY_IDENTITY_DIALOG } from './verifyIdentityDialog';
 
@@ -75,16 +78,16 @@ export interface DialogStart {
 }
 
 /** The guided conversation a knowledge entry's `dialog` starts; `undefined` when it names none. */
-export function entryDialogStart(dialog: string, entry: KnowledgeEntry | undefined): DialogStart | undefined {
+export function entryDialogStart(dialog: string, entry: KnowledgeEntry | undefined, slots: HelpdeskSlots = {}): DialogStart | undefined {
   switch (dialog) {
     case 'person':
       return { id: ESCALATE_DIALOG, options: personHandoff() };
     case 'lost_device':
-      return { id: LOST_DEVICE_DIALOG };
+      return { id: LOST_DEVICE_DIALOG, options: { slots } };
     case 'new_device':
-      return { id: NEW_DEVICE_DIALOG };
+      return { id: NEW_DEVICE_DIALOG, options: { slots } };
     case 'suspicious_prompt':
-      return { id: SUSPICIOUS_PROMPT_DIALOG };
+      return { id: SUSPICIOUS_PROMPT_DIALOG, options: { slots } };
     case 'exception_request':
       return { id: EXCEPTION_REQUEST_DIALOG };
     case 'change_method':
@@ -94,4 +97,32 @@ export function entryDialogStart(dialog: string, entry: KnowledgeEntry | undefin
     default:
       return undefined;
   }
+}
+
+/** What the root dialog does with a command. */
+export type CommandRoute = { readonly kind: 'dialog'; readonly start: DialogStart } | { readonly kind: 'menu' } | { readonly kind: 'nothingToCancel' };
+
+const begin = (id: string, options?: object): CommandRoute => ({ kind: 'dialog', start: { id, options } });
+const tickets = (action: TicketStatusOptions['action'], e: HelpdeskEntities): CommandRoute =>
+  begin(TICKET_STATUS_DIALOG, { action, ticketId: e.ticketId } satisfies TicketStatusOptions);
+
+/** One line per top-level command: what it starts. Commands of other scopes are not routed here. */
+const COMMAND_ROUTES: Readonly<Partial<Record<CommandIntent, (e: HelpdeskEntities) => CommandRoute>>> = {
+  person: () => begin(ESCALATE_DIALOG, personHandoff()),
+  verifyMe: () => begin(VERIFY_IDENTITY_DIALOG, { standalone: true } satisfies VerifyIdentityOptions),
+  myTickets: (e) => tickets('status', e),
+  cancelTicket: (e) => tickets('cancel', e),
+  help: () => ({ kind: 'menu' }),
+  startOver: () => ({ kind: 'menu' }),
+  cancel: () => ({ kind: 'nothingToCancel' }),
+  'topic.lost_device': () => begin(LOST_DEVICE_DIALOG),
+  'topic.change_method': () => begin(CHANGE_METHOD_DIALOG),
+  'topic.new_device': () => begin(NEW_DEVICE_DIALOG),
+  'topic.suspicious_prompt': () => begin(SUSPICIOUS_PROMPT_DIALOG),
+  'topic.exception_request': () => begin(EXCEPTION_REQUEST_DIALOG),
+};
+
+/** What a top-level command starts, with its entities (e.g. the ticket id); `undefined` for other commands. */
+export function commandRoute(intent: CommandIntent, entities: HelpdeskEntities): CommandRoute | undefined {
+  return COMMAND_ROUTES[intent]?.(entities);
 }

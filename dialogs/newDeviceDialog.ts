@@ -1,4 +1,5 @@
 import { ChoicePrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { sureValue, type HelpdeskSlots } from '../src/knowledge/entities';
 import type { KnowledgeSteps } from '../src/knowledge/types';
 import type { EntryLookup } from './answerMessage';
 import { SECURITY_INFO_URL } from './facts';
@@ -7,6 +8,7 @@ import { TOPIC } from './menu';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, choiceOptions } from './prompts';
 import { say } from './reply';
+import { said } from './slots';
 import { guidedStepsMessages, requireSteps, STEPS_DONE, STEPS_STUCK } from './steps';
 
 /** Id of the new-device conversation. */
@@ -18,6 +20,16 @@ const SAME_NUMBER = { yes: 'Same number', no: 'New number' } as const;
 const METHOD = { app: 'Authenticator app', sms: 'Text message', call: 'Phone call', unsure: "I'm not sure" } as const;
 /** Knowledge entry whose steps move the Authenticator app to a new phone. */
 export const NEW_PHONE_ENTRY = 'new_phone';
+
+/** Begin options: what the first message already said. */
+export interface NewDeviceOptions {
+  readonly slots?: Pick<HelpdeskSlots, 'oldPhone' | 'sameNumber' | 'method' | 'device'>;
+}
+
+const METHOD_CHOICE = { app: METHOD.app, sms: METHOD.sms, call: METHOD.call } as const;
+
+/** Where the Authenticator backup switch is, by platform. */
+const BACKUP_NAME = { iphone: 'On an iPhone the switch is called **iCloud backup**.', android: 'On Android the switch is called **Cloud backup**.' } as const;
 
 /** What the conversation learns, kept in the waterfall's values. */
 interface NewDeviceValues {
@@ -54,7 +66,13 @@ export class NewDeviceDialog extends HelpdeskDialog {
     this.initialDialogId = STEPS;
   }
 
-  private async oldPhoneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async oldPhoneStep(step: WaterfallStepContext<NewDeviceOptions>): Promise<DialogTurnResult> {
+    const slots = step.options?.slots;
+    const oldPhone = sureValue(slots?.oldPhone);
+    const method = sureValue(slots?.method);
+    // With the same number, texts and calls simply follow the SIM: the old phone does not matter.
+    const followsSim = sureValue(slots?.sameNumber) === true && (method === 'sms' || method === 'call');
+    if (oldPhone !== undefined || followsSim) return step.next(said(oldPhone === false ? HAVE_OLD.no : HAVE_OLD.yes));
     return step.prompt(
       CHOICE_PROMPT,
       choiceOptions('Do you still have your old phone?', [
@@ -64,12 +82,16 @@ export class NewDeviceDialog extends HelpdeskDialog {
     );
   }
 
-  private async numberStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async numberStep(step: WaterfallStepContext<NewDeviceOptions>): Promise<DialogTurnResult> {
     if ((step.result as FoundChoice).value === HAVE_OLD.no) {
       await step.context.sendActivity(say("As the old phone is gone, let's treat it as a lost phone first."));
       const outcome: TopicOutcome = { kind: 'redirect', topic: TOPIC.lostDevice };
       return step.endDialog(outcome);
     }
+    const slots = step.options?.slots;
+    const sameNumber = sureValue(slots?.sameNumber);
+    // The Authenticator app moves with its backup, whatever the number.
+    if (sameNumber !== undefined || sureValue(slots?.method) === 'app') return step.next(said(sameNumber === false ? SAME_NUMBER.no : SAME_NUMBER.yes));
     return step.prompt(
       CHOICE_PROMPT,
       choiceOptions('Are you keeping the same mobile number on the new phone?', [
@@ -79,9 +101,10 @@ export class NewDeviceDialog extends HelpdeskDialog {
     );
   }
 
-  private async methodStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async methodStep(step: WaterfallStepContext<NewDeviceOptions>): Promise<DialogTurnResult> {
     const sameNumber = (step.result as FoundChoice).value === SAME_NUMBER.yes;
-    valuesOf(step).sameNumber = sameNumber;
+    const asked = step.options?.slots?.sameNumber !== undefined || sureValue(step.options?.slots?.method) !== 'app';
+    if (asked) valuesOf(step).sameNumber = sameNumber;
     if (!sameNumber) {
       await step.context.sendActivity(
         say(
@@ -91,6 +114,8 @@ export class NewDeviceDialog extends HelpdeskDialog {
       const outcome: TopicOutcome = { kind: 'redirect', topic: TOPIC.changeMethod, options: { change: 'phone_number' } };
       return step.endDialog(outcome);
     }
+    const method = sureValue(step.options?.slots?.method);
+    if (method) return step.next(said(METHOD_CHOICE[method]));
     return step.prompt(
       CHOICE_PROMPT,
       choiceOptions('How do you usually confirm it is you when you sign in?', [
@@ -102,7 +127,7 @@ export class NewDeviceDialog extends HelpdeskDialog {
     );
   }
 
-  private async adviceStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async adviceStep(step: WaterfallStepContext<NewDeviceOptions>): Promise<DialogTurnResult> {
     const method = (step.result as FoundChoice).value;
     valuesOf(step).method = method;
     if (method === METHOD.sms || method === METHOD.call) {
@@ -118,6 +143,8 @@ export class NewDeviceDialog extends HelpdeskDialog {
         ),
       );
     }
+    const device = sureValue(step.options?.slots?.device);
+    if (device) await step.context.sendActivity(say(`Here's how to move the Authenticator app to your new phone. ${BACKUP_NAME[device]}`));
     for (const message of guidedStepsMessages(NEW_PHONE_ENTRY, this.recoverySteps, step.context.activity.channelId)) {
       await step.context.sendActivity(message);
     }

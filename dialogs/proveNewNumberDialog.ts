@@ -2,6 +2,7 @@ import { ActivityTypes } from 'botbuilder';
 import { DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { Clock } from '../src/clock';
 import type { Directory } from '../src/directory/directory';
+import { recognizeCommand } from '../src/knowledge/commands';
 import { redactPhone } from '../src/logger';
 import type { LookupLimiter } from '../src/verification/lookupLimiter';
 import { verificationMessage } from '../src/verification/messages';
@@ -19,7 +20,6 @@ import {
   type CodeOffer,
 } from './codeChallenge';
 import { HelpdeskDialog } from './helpdeskDialog';
-import { detectInterruption } from './interruptions';
 import { say } from './reply';
 
 /** Id of the conversation that proves the user holds a new phone number. */
@@ -84,7 +84,7 @@ export class ProveNewNumberDialog extends HelpdeskDialog {
   /** Turns a "cancel" into a `cancelled` result. */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const activity = innerDc.context.activity;
-    const cancelling = activity.type === ActivityTypes.Message && detectInterruption(activity.text) === 'cancel';
+    const cancelling = activity.type === ActivityTypes.Message && recognizeCommand(activity.text, ['anywhere']) === 'cancel';
     const result = await super.onContinueDialog(innerDc);
     if (cancelling && result.status === DialogTurnStatus.cancelled) {
       return { status: DialogTurnStatus.complete, result: notProven('cancelled', "You've stopped checking the new number.") };

@@ -1,9 +1,11 @@
 import { ChoicePrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { sureValue, type HelpdeskSlots } from '../src/knowledge/entities';
 import { HELPDESK_PHONE } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, choiceOptions } from './prompts';
 import { say } from './reply';
+import { said } from './slots';
 
 /** Id of the suspicious-prompts conversation. */
 export const SUSPICIOUS_PROMPT_DIALOG = 'suspiciousPromptDialog';
@@ -15,6 +17,19 @@ export const NEVER_APPROVE_TEXT =
 
 const APPROVED = { yes: 'Yes, I approved one', no: 'No, none', unsure: "I'm not sure" } as const;
 const COUNT = { one: 'Just one', few: '2 to 5', many: 'More than 5' } as const;
+
+/** The lower bound of each answer to "roughly how many requests?". */
+export const PROMPT_COUNT_LOWER_BOUND: Readonly<Record<string, number>> = { [COUNT.one]: 1, [COUNT.few]: 2, [COUNT.many]: 6 };
+
+/** Begin options: what the first message already said. */
+export interface SuspiciousPromptOptions {
+  readonly slots?: Pick<HelpdeskSlots, 'approved' | 'promptCount'>;
+}
+
+/** The count answer that a rough number of prompts falls in. */
+function countChoice(count: number): string {
+  return count <= 1 ? COUNT.one : count <= 5 ? COUNT.few : COUNT.many;
+}
 const RESET = { yes: 'Yes, already done', no: 'Not yet' } as const;
 const ALERT = { yes: 'Yes, alert them', no: 'No thanks' } as const;
 
@@ -48,8 +63,10 @@ export class SuspiciousPromptDialog extends HelpdeskDialog {
     this.initialDialogId = STEPS;
   }
 
-  private async approvedStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async approvedStep(step: WaterfallStepContext<SuspiciousPromptOptions>): Promise<DialogTurnResult> {
     await step.context.sendActivity(say(NEVER_APPROVE_TEXT));
+    const approved = sureValue(step.options?.slots?.approved);
+    if (approved !== undefined) return step.next(said(approved ? APPROVED.yes : APPROVED.no));
     return step.prompt(
       CHOICE_PROMPT,
       choiceOptions('Did you approve any of them?', [
@@ -60,7 +77,7 @@ export class SuspiciousPromptDialog extends HelpdeskDialog {
     );
   }
 
-  private async countStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async countStep(step: WaterfallStepContext<SuspiciousPromptOptions>): Promise<DialogTurnResult> {
     const choice = (step.result as FoundChoice).value;
     const v = valuesOf(step);
     v.anyApproved = choice === APPROVED.yes ? 'yes' : choice === APPROVED.no ? 'no' : 'unsure';
@@ -69,6 +86,8 @@ export class SuspiciousPromptDialog extends HelpdeskDialog {
         say('That may have let someone in, so please act now: change your NHSmail password straight away, then let me raise the alarm.'),
       );
     }
+    const count = sureValue(step.options?.slots?.promptCount);
+    if (count !== undefined) return step.next(said(countChoice(count)));
     return step.prompt(
       CHOICE_PROMPT,
       choiceOptions('Roughly how many requests did you get?', [

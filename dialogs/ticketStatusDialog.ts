@@ -23,21 +23,6 @@ export interface TicketStatusDeps extends VerifyIdentityDeps {
   readonly tickets: TicketService;
 }
 
-/** Matches "what's the status of my ticket", "any update on MFA-000123", "my tickets". */
-export const TICKET_STATUS_INTENT = /\b(status|progress|update|news)\b.*\b(ticket|request|case)s?\b|\bmy (tickets?|requests?|cases?)\b|\bticket status\b/i;
-/** Matches "cancel my ticket", "withdraw MFA-000123". */
-export const TICKET_CANCEL_INTENT = /\b(cancel|withdraw|close)\b.*\b(ticket|request|case|mfa-\d{6})\b/i;
-const TICKET_ID = /\bMFA-\d{6}\b/i;
-
-/** Recognises a request about the person's own tickets, with the ticket id when one is named. */
-export function ticketRequest(text: string | undefined): TicketStatusOptions | undefined {
-  const t = text ?? '';
-  const ticketId = t.match(TICKET_ID)?.[0].toUpperCase();
-  if (TICKET_CANCEL_INTENT.test(t)) return { action: 'cancel', ticketId };
-  if (TICKET_STATUS_INTENT.test(t) || (ticketId && /\b(status|update|where|what)\b/i.test(t))) return { action: 'status', ticketId };
-  return undefined;
-}
-
 const KEEP = 'Keep it open';
 
 interface StatusValues {

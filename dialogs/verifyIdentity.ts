@@ -6,8 +6,7 @@ import { normaliseUkMobile } from '../src/verification/phoneNumbers';
 import type { VerificationSessions, VerifiedIdentity } from '../src/verification/sessions';
 import type { Channel } from '../src/verification/types';
 import type { VerificationService } from '../src/verification/verificationService';
-import type { ChallengeFailureReason, CodeOffer, PersonKey } from './codeChallenge';
-import { normalise } from './interruptions';
+import type { ChallengeFailureReason, CodeOffer } from './codeChallenge';
 
 /** Unknown emails or staff ids accepted before a person is offered instead. */
 export const MAX_UNKNOWN_LOOKUPS = 3;
@@ -75,15 +74,6 @@ export interface NotVerified {
 /** How {@link VerifyIdentityDialog} ended, for the ticket layer to record as evidence. */
 export type VerifyIdentityResult = VerifiedIdentity | NotVerified;
 
-/** Matches requests to be verified on their own: "verify me", "check it's me", "prove who I am". */
-export const VERIFY_INTENT =
-  /\b(verify|check|prove|confirm|authenticate|identify)\s+(that\s+)?(it'?s|it is)\s+(really\s+)?me\b|\b(verify|prove|confirm|check|authenticate|identify)\s+(me|my identity|who i am|myself)\b|^(verify|verification|identity check|id check)$/;
-
-/** Whether the text asks to be verified (see {@link VERIFY_INTENT}). */
-export function isVerifyRequest(text: string | undefined): boolean {
-  return VERIFY_INTENT.test(normalise(text));
-}
-
 /** Type guard for results of {@link VerifyIdentityDialog}. */
 export function isVerifyIdentityResult(value: unknown): value is VerifyIdentityResult {
   if (value === null || typeof value !== 'object') return false;
@@ -108,18 +98,6 @@ export function offersFor(person: Person): CodeOffer[] {
     for (const channel of channels) offers.push({ channel, method, masked, place, title: `${channel === 'sms' ? 'Text' : 'Call'} to ${place}` });
   }
   return offers;
-}
-
-/** An email address found in the text, or a staff id (letters, digits, dashes, with at least one digit). */
-export function parseIdentifier(text: string | undefined): PersonKey | undefined {
-  const raw = (text ?? '').trim();
-  const email = raw.match(/[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]+/);
-  if (email) return { by: 'email', value: email[0].replace(/\.+$/, '').toLowerCase() };
-  const staff = /^(?=[A-Za-z-]*\d)[A-Za-z0-9-]{1,32}$/;
-  const keyed = raw.replace(/[#*]+$/, '');
-  if (/^[\d\s]+$/.test(keyed) && staff.test(keyed.replace(/\s+/g, ''))) return { by: 'staffId', value: keyed.replace(/\s+/g, '') };
-  const tokens = keyed.split(/\s+/).map((t) => t.replace(/[.,!?]+$/, '')).filter((t) => staff.test(t));
-  return tokens.length === 1 ? { by: 'staffId', value: tokens[0] } : undefined;
 }
 
 /** The question for an email address or staff id, keyed in on the phone line. */

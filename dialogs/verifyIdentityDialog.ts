@@ -8,13 +8,14 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
+import { recognizeCommand } from '../src/knowledge/commands';
+import { looksLikePhoneNumber, parseIdentifier } from '../src/knowledge/identifiers';
 import { verificationMessage } from '../src/verification/messages';
 import type { Person } from '../src/directory/directory';
 import type { VerifiedIdentity } from '../src/verification/sessions';
 import { CODE_CHALLENGE_DIALOG, CodeChallengeDialog } from './codeChallengeDialog';
-import { TYPED_NUMBER_REFUSAL, conversationIdOf, findBy, looksLikePhoneNumber, sayMasked, type ChallengeOutcome, type CodeChallengeOptions, type PersonKey } from './codeChallenge';
+import { TYPED_NUMBER_REFUSAL, conversationIdOf, findBy, sayMasked, type ChallengeOutcome, type CodeChallengeOptions, type PersonKey } from './codeChallenge';
 import { HelpdeskDialog } from './helpdeskDialog';
-import { detectInterruption } from './interruptions';
 import { textOptions } from './prompts';
 import { say } from './reply';
 import {
@@ -23,7 +24,6 @@ import {
   fromChallenge,
   notVerified,
   offersFor,
-  parseIdentifier,
   whoQuestion,
   type NotVerified,
   type NotVerifiedReason,
@@ -82,7 +82,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
   /** Turns a "cancel" into a `cancelled` result, so the caller learns why the check ended. */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const activity = innerDc.context.activity;
-    const cancelling = activity.type === ActivityTypes.Message && detectInterruption(activity.text) === 'cancel';
+    const cancelling = activity.type === ActivityTypes.Message && recognizeCommand(activity.text, ['anywhere']) === 'cancel';
     const known = knownPerson(innerDc);
     const result = await super.onContinueDialog(innerDc);
     if (cancelling && result.status === DialogTurnStatus.cancelled) {

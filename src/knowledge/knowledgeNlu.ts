@@ -3,15 +3,14 @@ import { LangEn } from '@nlpjs/lang-en';
 import { Nlp, type NlpClassification } from '@nlpjs/nlp';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { CommandRecognizer } from './commands';
+import { extractEntities } from './entities';
+import { COMMAND_PREFIX, NONE_INTENT, SMALLTALK_PREFIX, type HelpdeskRecognition } from './recognizer';
 import { defaultSmallTalkFile, findContentFile, KnowledgeBaseError, loadKnowledgeBase, loadSmallTalk } from './knowledgeBase';
 import { DomainRelevance } from './domainRelevance';
 import { canonicalize, SpellCorrector, words } from './textNormalizer';
 import type { KnowledgeEntry, SmallTalkIntent } from './types';
 
-/** Intent name NLP.js uses for "none of the above"; also the intent of the off-topic examples. */
-const NONE_INTENT = 'None';
-/** Prefix that keeps small-talk intent names apart from entry ids. */
-const SMALLTALK_PREFIX = 'smalltalk.';
 
 /** Default minimum score for an answer or small-talk reply. */
 export const DEFAULT_THRESHOLD = 0.5;
@@ -112,6 +111,7 @@ export class KnowledgeNlu {
     private readonly defaultSuggestionIds: readonly string[],
     /** How long loading the content and training took, in milliseconds. */
     readonly trainingMs: number,
+    private readonly commands: CommandRecognizer,
   ) {
     this.byId = new Map(entries.map((e) => [e.id, e]));
     this.byTopic = new Map(entries.map((e) => [e.topic.trim().toLowerCase(), e]));
@@ -180,6 +180,7 @@ export class KnowledgeNlu {
       threshold,
       defaults,
       trainingMs,
+      new CommandRecognizer(),
     );
   }
 
@@ -241,6 +242,30 @@ export class KnowledgeNlu {
       if (entry) return { kind: 'answer', entry, score: top.score };
     }
     return { kind: 'unknown', suggestions: this.suggestions(ranked) };
+  }
+
+  /**
+   * Recognises one message in the Bot Framework `RecognizerResult` shape: the command it is
+   * (help, cancel, start over, talk to a person, verify me, my tickets, a menu topic), else the
+   * knowledge entry, small talk or `None`, with the entities the guided flows ask about.
+   * @param text what the user typed or said
+   */
+  async recognize(text: string): Promise<HelpdeskRecognition> {
+    const command = this.commands.recognize(text, ['anywhere', 'top']);
+    const classification = await this.classify(text);
+    const intents: Record<string, { score: number }> = {};
+    if (command) intents[COMMAND_PREFIX + command.intent] = { score: command.score };
+    switch (classification.kind) {
+      case 'answer':
+        intents[classification.entry.id] = { score: classification.score };
+        break;
+      case 'smalltalk':
+        intents[SMALLTALK_PREFIX + classification.intent] = { score: classification.score };
+        break;
+      default:
+        intents[NONE_INTENT] = { score: command ? 0 : 1 };
+    }
+    return { text, alteredText: this.normalize(text), intents, entities: extractEntities(text), command: command?.intent, classification };
   }
 
   /** The three most likely entries, topped up with the default suggestions. */

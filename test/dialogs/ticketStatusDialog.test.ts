@@ -1,4 +1,4 @@
-import { TicketStatusDialog, ticketRequest } from '../../dialogs/ticketStatusDialog';
+import { TicketStatusDialog } from '../../dialogs/ticketStatusDialog';
 import type { Ticket } from '../../src/tickets';
 import { latestCode, play, session, type Turn } from '../support/dialogTranscripts';
 import { helpdeskWorld, type HelpdeskWorld } from '../support/helpdeskServices';
@@ -74,17 +74,5 @@ describe('TicketStatusDialog', () => {
       ['start', [/check it's you/, /email address/]],
       ['carol.white@example.nhs.net', [/don't have a mobile or phone number/, /can only show tickets to the person they belong to/]],
     ]);
-  });
-});
-
-describe('ticketRequest', () => {
-  it.each([
-    ["what's the status of my ticket", { action: 'status', ticketId: undefined }],
-    ['any update on MFA-000123?', { action: 'status', ticketId: 'MFA-000123' }],
-    ['show my tickets', { action: 'status', ticketId: undefined }],
-    ['please cancel my ticket mfa-000042', { action: 'cancel', ticketId: 'MFA-000042' }],
-    ['I lost my phone', undefined],
-  ])('%s', (text, expected) => {
-    expect(ticketRequest(text)).toEqual(expected);
   });
 });
