@@ -34,6 +34,9 @@ export interface SqliteStoreOptions {
   readonly now?: () => number;
 }
 
+/** How many distinct statements a store keeps compiled. */
+const MAX_CACHED_STATEMENTS = 256;
+
 interface Row {
   id: string;
   etag: string;
@@ -50,6 +53,8 @@ export class SqliteDocumentStore implements DocumentStore {
   private db: Database.Database | undefined;
   private closed = false;
   private readonly collections = new Map<string, SqliteCollection<Document>>();
+  /** Prepared statements by SQL text: compiling SQL costs more than running these small statements. */
+  private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
 
   constructor(private readonly options: SqliteStoreOptions) {}
 
@@ -78,6 +83,18 @@ export class SqliteDocumentStore implements DocumentStore {
     return this.db;
   }
 
+  /** The prepared statement for `sql`, compiled once per open database. */
+  statement<P extends unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    const db = this.connection();
+    let stmt = this.statements.get(sql);
+    if (stmt === undefined) {
+      stmt = db.prepare<unknown[], unknown>(sql);
+      // Queries built from filters vary; past a bound they are compiled each time rather than kept.
+      if (this.statements.size < MAX_CACHED_STATEMENTS) this.statements.set(sql, stmt);
+    }
+    return stmt as unknown as Database.Statement<P, R>;
+  }
+
   collection<T extends Document>(name: string): Collection<T> {
     assertCollectionName(name);
     let c = this.collections.get(name);
@@ -92,8 +109,8 @@ export class SqliteDocumentStore implements DocumentStore {
     return run(() => {
       assertKey(counter);
       if (!Number.isSafeInteger(by)) throw new RangeError('Storage: counter increments must be whole numbers');
-      const row = this.connection()
-        .prepare<[string, number], { value: number }>(
+      const row = this
+        .statement<[string, number], { value: number }>(
           'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value RETURNING value',
         )
         .get(counter, by);
@@ -104,7 +121,7 @@ export class SqliteDocumentStore implements DocumentStore {
 
   ping(): Promise<void> {
     return run(() => {
-      this.connection().prepare('SELECT 1').get();
+      this.statement('SELECT 1').get();
     });
   }
 
@@ -146,6 +163,7 @@ export class SqliteDocumentStore implements DocumentStore {
   close(): Promise<void> {
     return run(() => {
       this.closed = true;
+      this.statements.clear();
       if (this.db) {
         this.db.close();
         this.db = undefined;
@@ -207,10 +225,26 @@ class SqliteCollection<T extends Document> implements Collection<T> {
     return this.store.connection();
   }
 
+  /**
+   * Runs `work` in a `BEGIN IMMEDIATE` transaction. The transaction function is made once per
+   * kind of work and reused, as better-sqlite3 prepares its BEGIN and COMMIT for each one made.
+   */
+  private immediate<A extends unknown[], R>(kind: string, work: (...args: A) => R, ...args: A): R {
+    let tx = this.transactions.get(kind);
+    if (tx === undefined || this.transactionsOf !== this.db()) {
+      if (this.transactionsOf !== this.db()) this.transactions.clear();
+      this.transactionsOf = this.db();
+      tx = this.db().transaction(work as (...a: unknown[]) => unknown);
+      this.transactions.set(kind, tx);
+    }
+    return tx.immediate(...args) as R;
+  }
+
+  private readonly transactions = new Map<string, Database.Transaction<(...args: unknown[]) => unknown>>();
+  private transactionsOf: Database.Database | undefined;
+
   private readRow(id: string): Row | undefined {
-    return this.db()
-      .prepare<[string, string], Row>('SELECT id, etag, doc FROM documents WHERE collection = ? AND id = ?')
-      .get(this.name, id);
+    return this.store.statement<[string, string], Row>('SELECT id, etag, doc FROM documents WHERE collection = ? AND id = ?').get(this.name, id);
   }
 
   private toVersioned(row: Row): Versioned<T> {
@@ -222,10 +256,10 @@ class SqliteCollection<T extends Document> implements Collection<T> {
     const json = serialize(doc);
     const now = this.store.now();
     if (exists) {
-      this.db().prepare('UPDATE documents SET etag = ?, doc = ?, updated_at = ? WHERE collection = ? AND id = ?').run(eTag, json, now, this.name, id);
+      this.store.statement('UPDATE documents SET etag = ?, doc = ?, updated_at = ? WHERE collection = ? AND id = ?').run(eTag, json, now, this.name, id);
     } else {
-      this.db()
-        .prepare('INSERT INTO documents (collection, id, etag, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      this.store
+        .statement('INSERT INTO documents (collection, id, etag, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(this.name, id, eTag, json, now, now);
     }
     return { id, eTag, doc: JSON.parse(json) as T };
@@ -246,8 +280,8 @@ class SqliteCollection<T extends Document> implements Collection<T> {
       const unique = [...new Set(ids)];
       for (let i = 0; i < unique.length; i += 500) {
         const chunk = unique.slice(i, i + 500);
-        const rows = this.db()
-          .prepare<unknown[], Row>(`SELECT id, etag, doc FROM documents WHERE collection = ? AND id IN (${chunk.map(() => '?').join(',')})`)
+        const rows = this.store
+          .statement<unknown[], Row>(`SELECT id, etag, doc FROM documents WHERE collection = ? AND id IN (${chunk.map(() => '?').join(',')})`)
           .all(this.name, ...chunk);
         for (const row of rows) out.set(row.id, this.toVersioned(row));
       }
@@ -258,51 +292,47 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   insert(id: string, doc: T): Promise<Versioned<T>> {
     return run(() => {
       assertKey(id);
-      const tx = this.db().transaction(() => {
-        if (this.readRow(id)) throw new DuplicateKeyError(this.name, id);
-        return this.writeRow(id, doc, false);
-      });
-      return tx.immediate();
+      return this.immediate('insert', (key: string, value: T) => {
+        if (this.readRow(key)) throw new DuplicateKeyError(this.name, key);
+        return this.writeRow(key, value, false);
+      }, id, doc);
     });
   }
 
   put(id: string, doc: T, eTag?: string): Promise<Versioned<T>> {
     return run(() => {
       assertKey(id);
-      const tx = this.db().transaction(() => {
-        const current = this.readRow(id);
-        if (eTag !== undefined && eTag !== '*' && current?.etag !== eTag) throw new ETagConflictError(this.name, id);
-        return this.writeRow(id, doc, current !== undefined);
-      });
-      return tx.immediate();
+      return this.immediate('put', (key: string, value: T, expected: string | undefined) => {
+        const current = this.readRow(key);
+        if (expected !== undefined && expected !== '*' && current?.etag !== expected) throw new ETagConflictError(this.name, key);
+        return this.writeRow(key, value, current !== undefined);
+      }, id, doc, eTag);
     });
   }
 
   update(id: string, updater: Updater<T>): Promise<Versioned<T> | undefined> {
     return run(() => {
       assertKey(id);
-      const tx = this.db().transaction(() => {
-        const row = this.readRow(id);
+      return this.immediate('update', (key: string, change: Updater<T>) => {
+        const row = this.readRow(key);
         const current = row ? this.toVersioned(row) : undefined;
-        const next = updater(current?.doc);
+        const next = change(current?.doc);
         if (next === undefined) return current;
-        return this.writeRow(id, next, row !== undefined);
-      });
-      return tx.immediate();
+        return this.writeRow(key, next, row !== undefined);
+      }, id, updater);
     });
   }
 
   delete(id: string, eTag?: string): Promise<boolean> {
     return run(() => {
       assertKey(id);
-      const tx = this.db().transaction(() => {
-        const current = this.readRow(id);
+      return this.immediate('delete', (key: string, expected: string | undefined) => {
+        const current = this.readRow(key);
         if (!current) return false;
-        if (eTag !== undefined && eTag !== '*' && current.etag !== eTag) throw new ETagConflictError(this.name, id);
-        this.db().prepare('DELETE FROM documents WHERE collection = ? AND id = ?').run(this.name, id);
+        if (expected !== undefined && expected !== '*' && current.etag !== expected) throw new ETagConflictError(this.name, key);
+        this.store.statement('DELETE FROM documents WHERE collection = ? AND id = ?').run(this.name, key);
         return true;
-      });
-      return tx.immediate();
+      }, id, eTag);
     });
   }
 
@@ -329,8 +359,8 @@ class SqliteCollection<T extends Document> implements Collection<T> {
         clauses.push('id > ?');
         params.push(options.after.id);
       }
-      const rows = this.db()
-        .prepare<unknown[], Row>(`SELECT id, etag, doc FROM documents WHERE ${clauses.join(' AND ')} ORDER BY ${orderSql} LIMIT ?`)
+      const rows = this.store
+        .statement<unknown[], Row>(`SELECT id, etag, doc FROM documents WHERE ${clauses.join(' AND ')} ORDER BY ${orderSql} LIMIT ?`)
         .all(...params, clampLimit(options.limit));
       return rows.map((r) => this.toVersioned(r));
     });
@@ -339,7 +369,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   count(where?: Readonly<Record<string, FilterValue>>): Promise<number> {
     return run(() => {
       const { sql, params } = this.whereClause(where);
-      const row = this.db().prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM documents WHERE ${sql}`).get(...params);
+      const row = this.store.statement<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM documents WHERE ${sql}`).get(...params);
       return row?.n ?? 0;
     });
   }
