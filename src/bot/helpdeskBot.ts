@@ -1,8 +1,8 @@
 import { Application } from '@microsoft/teams-ai';
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
-import { runDialog, type Dialog } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, type Dialog } from 'botbuilder-dialogs';
 import { menuMessage } from '../../dialogs/menu';
-import { DialogStateProperty, HelpdeskTurnState } from './helpdeskTurnState';
+import { HelpdeskTurnState, TurnDialogState } from './helpdeskTurnState';
 
 /** Text of the welcome sent when someone joins the conversation. */
 export const WELCOME_TEXT =
@@ -25,8 +25,8 @@ export interface HelpdeskBotDeps {
 
 /**
  * Builds the Teams AI `Application` that handles every activity: members joining get the
- * welcome and the menu, and messages (typed or card submissions) run the main dialog, whose
- * stack is kept in conversation state.
+ * welcome and the menu, and messages (typed or card submissions) continue the main dialog, or
+ * begin it when none is active; its stack is kept in conversation state.
  */
 export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<HelpdeskTurnState> {
   const app = new Application<HelpdeskTurnState>({
@@ -48,9 +48,17 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
     }
   });
 
+  // One dialog set for every turn; each turn's stack comes from that turn's conversation state.
+  // This is what `runDialog` does, without what the helpdesk does not use: loading every memory
+  // scope and building a `BotState` trace of the whole state after each turn.
+  const dialogState = new TurnDialogState();
+  const dialogs = new DialogSet(dialogState).add(deps.mainDialog);
   app.activity(ActivityTypes.Message, async (context: TurnContext, state: HelpdeskTurnState) => {
     if (await deps.teamsAgents?.relay.forwardFromPerson(context)) return;
-    await runDialog(deps.mainDialog, context, new DialogStateProperty(state));
+    dialogState.bind(context, state);
+    const dc = await dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(deps.mainDialog.id);
   });
 
   return app;

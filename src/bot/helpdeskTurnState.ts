@@ -16,25 +16,40 @@ export class HelpdeskTurnState extends TurnState<HelpdeskConversationState, Defa
   }
 }
 
-/** Exposes the dialog stack kept in conversation state as a botbuilder property accessor. */
-export class DialogStateProperty implements StatePropertyAccessor<DialogState> {
-  constructor(private readonly state: HelpdeskTurnState) {}
+/**
+ * Exposes the dialog stack kept in conversation state as a botbuilder property accessor, for a
+ * `DialogSet` made once and used by every turn: {@link TurnDialogState.bind} tells it the state
+ * of a turn, which it keeps in that turn's context.
+ */
+export class TurnDialogState implements StatePropertyAccessor<DialogState> {
+  private readonly key = Symbol('helpdeskTurnState');
 
-  get(_context: TurnContext): Promise<DialogState | undefined>;
-  get(_context: TurnContext, defaultValue: DialogState): Promise<DialogState>;
-  async get(_context: TurnContext, defaultValue?: DialogState): Promise<DialogState | undefined> {
-    const conversation = this.state.conversation;
+  /** Makes `state` the one this accessor reads and writes for the turn of `context`. */
+  bind(context: TurnContext, state: HelpdeskTurnState): void {
+    context.turnState.set(this.key, state);
+  }
+
+  private conversation(context: TurnContext): HelpdeskConversationState {
+    const state: unknown = context.turnState.get(this.key);
+    if (!(state instanceof HelpdeskTurnState)) throw new Error('TurnDialogState: no turn state bound to this turn');
+    return state.conversation;
+  }
+
+  get(context: TurnContext): Promise<DialogState | undefined>;
+  get(context: TurnContext, defaultValue: DialogState): Promise<DialogState>;
+  async get(context: TurnContext, defaultValue?: DialogState): Promise<DialogState | undefined> {
+    const conversation = this.conversation(context);
     if (conversation.dialogState === undefined && defaultValue !== undefined) {
       conversation.dialogState = defaultValue;
     }
     return conversation.dialogState;
   }
 
-  async set(_context: TurnContext, value: DialogState): Promise<void> {
-    this.state.conversation.dialogState = value;
+  async set(context: TurnContext, value: DialogState): Promise<void> {
+    this.conversation(context).dialogState = value;
   }
 
-  async delete(_context: TurnContext): Promise<void> {
-    delete this.state.conversation.dialogState;
+  async delete(context: TurnContext): Promise<void> {
+    delete this.conversation(context).dialogState;
   }
 }
