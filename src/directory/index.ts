@@ -1,11 +1,11 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Directory } from './directory';
-import { GraphDirectory } from './graphDirectory';
 import { JsonFileDirectory, SAMPLE_DIRECTORY_FILE } from './jsonFileDirectory';
 
 export * from './directory';
-export { GraphDirectory, GRAPH_BASE_URL, GRAPH_SCOPE, odataString, toE164, type CompromisedSource, type GraphDirectoryOptions } from './graphDirectory';
+// The Graph adapter (and the Azure and Graph client libraries under it) loads only when configured.
+export type { GraphDirectory, CompromisedSource, GraphDirectoryOptions } from './graphDirectory';
 export { DirectoryFileError, JsonFileDirectory, SAMPLE_DIRECTORY_FILE } from './jsonFileDirectory';
 
 /**
@@ -17,6 +17,7 @@ export async function createDirectory(config: Config, logger: Logger): Promise<D
   const graph = config.directory.graph;
   if (graph) {
     logger.info({ tenantId: graph.tenantId }, 'Directory: Microsoft Graph');
+    const { GraphDirectory } = await import('./graphDirectory');
     return GraphDirectory.fromClientSecret(graph, logger);
   }
   const file = config.directory.file ?? SAMPLE_DIRECTORY_FILE;
