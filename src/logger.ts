@@ -56,13 +56,20 @@ export interface LoggerOptions {
   readonly level: string;
   /** Where lines go; standard output when omitted. */
   readonly destination?: DestinationStream;
+  /**
+   * Readable lines (`pino-pretty`) instead of JSON. Defaults to whether standard output is a
+   * terminal, and applies only when no `destination` is given.
+   */
+  readonly pretty?: boolean;
 }
 
 /**
- * Creates the JSON logger. Headers that carry credentials are censored at source, and the
- * `err` serializer drops stack traces of known-safe errors only in the output, never the type.
+ * Creates the logger. Lines are JSON, except on a terminal, where `pino-pretty` (loaded only
+ * then, in pino's transport thread) prints them as readable lines; redaction applies before
+ * either. Headers that carry credentials are censored at source.
  */
 export function createLogger(options: LoggerOptions): Logger {
+  const pretty = options.destination === undefined && (options.pretty ?? process.stdout.isTTY === true);
   return pino(
     {
       level: options.level,
@@ -72,7 +79,8 @@ export function createLogger(options: LoggerOptions): Logger {
         paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.secret', '*.token', '*.code'],
         remove: true,
       },
+      ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
     },
-    options.destination,
+    pretty ? undefined : options.destination,
   );
 }
