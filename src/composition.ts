@@ -21,7 +21,6 @@ import { KnowledgeNlu } from './knowledge';
 import { createVerification, type CodeSender, type Verification } from './verification';
 import { DocumentBotStorage } from './store/botStorage';
 import type { DocumentStore } from './store/documentStore';
-import { MongoDocumentStore } from './store/mongodb/mongoDocumentStore';
 import { SqliteDocumentStore } from './store/sqlite/sqliteDocumentStore';
 import { ticketsApiRoutes } from './channels/ticketsApi';
 import { AGENT_CONSOLE_PATH, pageRoutes, publicDir } from './channels/pageRoutes';
@@ -96,7 +95,13 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const store =
     overrides.store ??
     (config.mongo
-      ? new MongoDocumentStore({ uri: config.mongo.uri, database: config.mongo.database, serverSelectionTimeoutMs: config.mongo.timeoutMs, now: () => clock.now() })
+      ? // The MongoDB driver loads only when MongoDB is configured.
+        new (await import('./store/mongodb/mongoDocumentStore')).MongoDocumentStore({
+          uri: config.mongo.uri,
+          database: config.mongo.database,
+          serverSelectionTimeoutMs: config.mongo.timeoutMs,
+          now: () => clock.now(),
+        })
       : new SqliteDocumentStore({ filename: sqlitePath(config.dataDir), now: () => clock.now() }));
   const retention = new RetentionSweeper({ store, layout: STORE_LAYOUT, policy: config.retention, clock, logger });
   const storage = new DocumentBotStorage(store);

@@ -1,4 +1,5 @@
-import { Application } from '@microsoft/teams-ai';
+// From its module, not the package index: the index also loads the AI planners and their tokenizer (about 20 MB) the bot never uses.
+import { Application } from '@microsoft/teams-ai/lib/Application';
 import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog } from 'botbuilder-dialogs';
 import { menuMessage } from '../../dialogs/menu';

@@ -1,4 +1,5 @@
-import { TurnState, type DefaultConversationState, type DefaultUserState, type DefaultTempState } from '@microsoft/teams-ai';
+// From its module, not the package index: the index also loads the AI planners and their tokenizer (about 20 MB) the bot never uses.
+import { TurnState, type DefaultConversationState, type DefaultUserState, type DefaultTempState } from '@microsoft/teams-ai/lib/TurnState';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 
