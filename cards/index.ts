@@ -31,18 +31,38 @@ function parsedTemplate(template: object): ACData.Template {
   return parsed;
 }
 
+/** How many expanded cards are remembered per template. */
+const REMEMBERED_CARDS = 256;
+
+/**
+ * Cards already expanded, per template, as JSON text keyed by the JSON of their values. Most
+ * cards are the same every time (an entry's answer and feedback cards), so they are expanded
+ * once and then only copied.
+ */
+const expandedCards = new WeakMap<object, Map<string, string>>();
+
 /**
  * Expands an Adaptive Card template with `adaptivecards-templating`. The template is parsed
- * once and the parsed form reused; each call returns a new object that shares nothing with
- * the template.
+ * once, and a card already expanded with the same values is copied rather than expanded again;
+ * each call returns a new object that shares nothing with the template or other calls.
  * @param template the JSON template from `cards/`
  * @param data the values bound to `$root`
  */
 export function expandCard(template: object, data: object): CardJson {
+  const key = JSON.stringify(data);
+  let remembered = expandedCards.get(template);
+  const known = remembered?.get(key);
+  if (known !== undefined) return JSON.parse(known) as CardJson;
   const expanded: unknown = parsedTemplate(template).expand({ $root: data });
   if (expanded === null || typeof expanded !== 'object' || Array.isArray(expanded)) {
     throw new Error('Card template did not expand to an object');
   }
+  if (remembered === undefined) {
+    remembered = new Map();
+    expandedCards.set(template, remembered);
+  }
+  if (remembered.size >= REMEMBERED_CARDS) remembered.delete(remembered.keys().next().value as string);
+  remembered.set(key, JSON.stringify(expanded));
   return expanded as CardJson;
 }
 

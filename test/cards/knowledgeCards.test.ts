@@ -131,6 +131,17 @@ describe('parsed templates', () => {
     expect(actionsOf(second).map((a) => a.title)).toEqual(['Text me', 'Call me', 'Talk to a person']);
   });
 
+  it('give a card expanded again with the same values as a copy of its own', () => {
+    const data = { choices: ['Yes', 'No'], fallbackText: 'Yes or no?', speak: 'Say yes or no.' };
+    const first = content(createChoicesCard(data));
+    (first.body as Record<string, unknown>[])[0].spacing = 'changed by a caller';
+    const again = content(createChoicesCard(data));
+    expect(again).not.toBe(first);
+    expect((again.body as Record<string, unknown>[])[0].spacing).toBe('Small');
+    expect(actionsOf(again).map((a) => a.title)).toEqual(['Yes', 'No']);
+    expect(again.speak).toBe('Say yes or no.');
+  });
+
   it('make expanding a card cheap once prepared (no parsing per card)', () => {
     prepareCardTemplates();
     const data = {

@@ -262,7 +262,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
         .statement('INSERT INTO documents (collection, id, etag, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(this.name, id, eTag, json, now, now);
     }
-    return { id, eTag, doc: JSON.parse(json) as T };
+    return storedVersion<T>(id, eTag, json);
   }
 
   get(id: string): Promise<Versioned<T> | undefined> {
@@ -384,6 +384,22 @@ class SqliteCollection<T extends Document> implements Collection<T> {
     }
     return { sql: parts.join(' AND '), params };
   }
+}
+
+/**
+ * The version just written, whose `doc` is a copy of what was stored, made from the stored JSON
+ * on first read: most writers never look at it, so only those that do pay for parsing it.
+ */
+function storedVersion<T extends Document>(id: string, eTag: string, json: string): Versioned<T> {
+  let doc: T | undefined;
+  return {
+    id,
+    eTag,
+    get doc(): T {
+      doc ??= JSON.parse(json) as T;
+      return doc;
+    },
+  };
 }
 
 /** Serializes a document, refusing values that JSON cannot represent faithfully at the top level. */
