@@ -1,7 +1,7 @@
 // From its module, not the package index: the index also loads the AI planners and their tokenizer (about 20 MB) the bot never uses.
 import { Application } from '@microsoft/teams-ai/lib/Application';
-import { ActivityTypes, type Storage, type TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, type Dialog } from 'botbuilder-dialogs';
+import { ActivityTypes, Channels, type Storage, type TurnContext } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, runDialog, type Dialog } from 'botbuilder-dialogs';
 import { menuMessage } from '../../dialogs/menu';
 import { HelpdeskTurnState, TurnDialogState } from './helpdeskTurnState';
 
@@ -51,12 +51,17 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
 
   // One dialog set for every turn; each turn's stack comes from that turn's conversation state.
   // This is what `runDialog` does, without what the helpdesk does not use: loading every memory
-  // scope and building a `BotState` trace of the whole state after each turn.
+  // scope and building a `BotState` trace of the whole state after each turn. The Emulator, the
+  // one client that shows that trace, still gets `runDialog` and its trace.
   const dialogState = new TurnDialogState();
   const dialogs = new DialogSet(dialogState).add(deps.mainDialog);
   app.activity(ActivityTypes.Message, async (context: TurnContext, state: HelpdeskTurnState) => {
     if (await deps.teamsAgents?.relay.forwardFromPerson(context)) return;
     dialogState.bind(context, state);
+    if (context.activity.channelId === Channels.Emulator) {
+      await runDialog(deps.mainDialog, context, dialogState);
+      return;
+    }
     const dc = await dialogs.createContext(context);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(deps.mainDialog.id);
