@@ -27,4 +27,9 @@ export default tseslint.config(
     ignores: ['public/**'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
   },
+  {
+    // Scripts of the pages run in the browser.
+    files: ['public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', URL: 'readonly' } },
+  },
 );

@@ -43,6 +43,7 @@ import {
   type DirectLine,
 } from './channels/directLine';
 import { resolveVerificationSecret } from './verification/secret';
+import { webChatBundlePath, webPagesRoute } from './channels/webPages';
 
 /** Parts a test may replace at the edges of the graph. */
 export interface CompositionOverrides {
@@ -181,6 +182,15 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     pageRoutes({ path: AGENT_CONSOLE_PATH, dir: join(publicDir(), 'agent') }),
     ...directLine.routes(app),
   ];
+  routes.push(
+    webPagesRoute({
+      logger,
+      pages: { '/': 'index.html' },
+      vendor: { '/assets/vendor/webchat.js': webChatBundlePath() },
+      frameAncestors: config.webChat.frameAncestors,
+      connectOrigins: config.directLine.azure ? [new URL(config.directLine.azure.endpoint).origin] : [],
+    }),
+  );
   if (verification.outbox) routes.push(devOutboxRoute(verification.outbox));
   if (config.twilio && config.publicBaseUrl) {
     routes.push(voiceCodeRepeatRoute({ publicBaseUrl: config.publicBaseUrl, authToken: config.twilio.authToken, tokens: verification.repeatTokens, clock, logger }));
