@@ -38,7 +38,7 @@ async function say(page: Page, text: string): Promise<void> {
 async function latestCode(t: TestHelpdesk, to: string): Promise<string> {
   const res = await fetch(`${t.baseUrl}/dev/outbox?to=${encodeURIComponent(to)}`);
   const [newest] = (await res.json()) as { text: string }[];
-  const match = /code is:? ((?:\d[,\s]*){6})/.exec(newest?.text ?? '');
+  const match = /code (?:is:? )?((?:\d[,\s]*){6})/.exec(newest?.text ?? '');
   if (!match) throw new Error('no code in the outbox');
   return match[1].replace(/\D/g, '');
 }
