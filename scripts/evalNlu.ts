@@ -1,7 +1,9 @@
 /**
- * Scores the knowledge NLU on the held-out phrases in test/nlu/heldout.json and prints a JSON report.
+ * Scores the knowledge NLU on the held-out phrases in test/nlu/heldout.json, and the share of the
+ * off-topic sentences in test/nlu/offtopic.json (none used for training) that are declined; prints a JSON report.
  * Usage: npm run eval:nlu [-- --threshold 0.6] [-- --quiet]
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { evaluateNlu, loadEvalCases } from '../src/knowledge/evaluation';
 import { KnowledgeNlu } from '../src/knowledge/knowledgeNlu';
@@ -14,7 +16,14 @@ async function main(): Promise<void> {
   const nlu = await KnowledgeNlu.create({ threshold });
   const cases = loadEvalCases(join(__dirname, '..', 'test', 'nlu', 'heldout.json'));
   const report = await evaluateNlu(nlu, cases);
-  const output = { ...report, trainingMs: Math.round(nlu.trainingMs), misses: quiet ? report.misses.length : report.misses };
+  const offTopic = (JSON.parse(readFileSync(join(__dirname, '..', 'test', 'nlu', 'offtopic.json'), 'utf8')) as { text: string }[]).map((o) => ({ text: o.text, expected: null }));
+  const off = await evaluateNlu(nlu, offTopic);
+  const output = {
+    ...report,
+    offTopicDecline: { rate: off.outOfScopeRejection, sentences: off.outOfScope, answered: quiet ? off.misses.length : off.misses },
+    trainingMs: Math.round(nlu.trainingMs),
+    misses: quiet ? report.misses.length : report.misses,
+  };
   console.log(JSON.stringify(output, null, 2));
 }
 
