@@ -88,7 +88,7 @@ export function documentStoreContract(factory: () => StoreFactory, traits: { per
       const c = store.collection<Doc>('things');
       await Promise.all(Array.from({ length: 100 }, () => c.update('counter', (cur) => ({ name: 'counter', n: (cur?.n ?? 0) + 1 }))));
       expect((await c.get('counter'))?.doc.n).toBe(100);
-    });
+    }, 120_000);
 
     it('update may decline to write by returning undefined', async () => {
       const c = store.collection<Doc>('things');
