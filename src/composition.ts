@@ -87,23 +87,21 @@ export function sqlitePath(dataDir: string): string {
   return join(dataDir, 'helpdesk.sqlite');
 }
 
+/** The configured store: MongoDB when `MONGODB_URI` is set, else SQLite in the data directory. */
+export async function createStore(config: Config, clock: Clock): Promise<DocumentStore> {
+  if (!config.mongo) return new SqliteDocumentStore({ filename: sqlitePath(config.dataDir), now: () => clock.now() });
+  // The MongoDB driver loads only when MongoDB is configured.
+  const { MongoDocumentStore } = await import('./store/mongodb/mongoDocumentStore');
+  return new MongoDocumentStore({ uri: config.mongo.uri, database: config.mongo.database, serverSelectionTimeoutMs: config.mongo.timeoutMs, now: () => clock.now() });
+}
+
 /**
  * The composition root: builds every adapter and service from the config and wires them
  * through constructors. No globals; tests call this with a temp data directory.
  */
 export async function buildHelpdesk(config: Config, logger: Logger, overrides: CompositionOverrides = {}): Promise<Helpdesk> {
   const clock = overrides.clock ?? systemClock;
-  const store =
-    overrides.store ??
-    (config.mongo
-      ? // The MongoDB driver loads only when MongoDB is configured.
-        new (await import('./store/mongodb/mongoDocumentStore')).MongoDocumentStore({
-          uri: config.mongo.uri,
-          database: config.mongo.database,
-          serverSelectionTimeoutMs: config.mongo.timeoutMs,
-          now: () => clock.now(),
-        })
-      : new SqliteDocumentStore({ filename: sqlitePath(config.dataDir), now: () => clock.now() }));
+  const store = overrides.store ?? (await createStore(config, clock));
   const retention = new RetentionSweeper({ store, layout: STORE_LAYOUT, policy: config.retention, clock, logger });
   const storage = new DocumentBotStorage(store);
   const directory = await createDirectory(config, logger);

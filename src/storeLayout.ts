@@ -1,11 +1,12 @@
-import { AUDIT_COLLECTION } from './audit/auditLog';
+import { AUDIT_COLLECTION, AUDIT_SEQUENCE } from './audit/auditLog';
 import { DIRECT_LINE_ACTIVITIES, DIRECT_LINE_CONVERSATIONS } from './channels/directLine/conversationLog';
 import { DIRECT_LINE_BUDGETS } from './channels/directLine/rateLimit';
 import { RECENT_ACTIVITIES_COLLECTION } from './bot/duplicateActivityMiddleware';
 import { BOT_STATE_COLLECTION } from './store/botStorage';
+import type { MigrationScope } from './store/migration';
 import type { StoredCollection } from './store/retention';
 import { TEAMS_QUEUES_COLLECTION, TEAMS_RELAYS_COLLECTION, TEAMS_TICKET_POSTS_COLLECTION } from './teams/teamsStore';
-import { TICKET_BY_ACTIVITY_COLLECTION, TICKETS_COLLECTION } from './tickets/ticketService';
+import { TICKET_BY_ACTIVITY_COLLECTION, TICKET_NUMBER_COUNTER, TICKETS_COLLECTION } from './tickets/ticketService';
 import { TRANSCRIPT_COLLECTION } from './tickets/transcriptLog';
 import { LOOKUP_COLLECTION } from './verification/lookupLimiter';
 import { SESSION_COLLECTION } from './verification/sessions';
@@ -40,3 +41,12 @@ export const STORE_LAYOUT: readonly StoredCollection[] = [
   { name: TEAMS_QUEUES_COLLECTION, retention: 'keep' },
   { name: AUDIT_COLLECTION, retention: 'audit', indexes: [['seq'], ['personId', 'seq'], ['conversationId', 'seq']] },
 ];
+
+/**
+ * What `npm run migrate:export` and `migrate:import` move: tickets (with the record that keeps
+ * one from being opened twice) and the audit log, with the counters their ids come from.
+ */
+export const MIGRATION_SCOPE: MigrationScope = {
+  collections: [TICKETS_COLLECTION, TICKET_BY_ACTIVITY_COLLECTION, AUDIT_COLLECTION],
+  counters: [TICKET_NUMBER_COUNTER, AUDIT_SEQUENCE],
+};

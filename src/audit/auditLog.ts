@@ -5,7 +5,7 @@ import type { Collection, DocumentStore } from '../store/documentStore';
 export const AUDIT_COLLECTION = 'audit';
 
 /** Name of the store counter that orders audit entries. */
-const AUDIT_SEQUENCE = 'audit_seq';
+export const AUDIT_SEQUENCE = 'audit_seq';
 
 /** What happened. */
 export type AuditEventType =
