@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Storage, TurnContext } from 'botbuilder';
 import type { Logger } from '../logger';
 import { redact } from '../logger';
-import { say } from '../../dialogs/reply';
+import { say, toSpeech } from '../../dialogs/reply';
+import { HELPDESK_PHONE } from '../../dialogs/facts';
+import { StoreUnavailableError } from '../store/documentStore';
 import { HelpdeskTurnState } from './helpdeskTurnState';
 import { turnLogger } from './turnLogger';
 
@@ -22,6 +24,17 @@ export function createTurnErrorHandler(deps: { logger: Logger; storage: Storage 
   return async (context: TurnContext, error: Error): Promise<void> => {
     const referenceId = newReferenceId();
     const log = turnLogger(context, deps.logger);
+    if (error instanceof StoreUnavailableError) {
+      // Nothing can be read or saved, so there is no state to clear: say so, and keep the process up.
+      log.error({ err: redact(error), referenceId }, 'turn failed: the store is not reachable');
+      await tell(
+        context,
+        `Sorry, I can't reach the helpdesk records at the moment, so I can't carry on with this right now. Please send your message again in a few minutes, or call the helpdesk on ${HELPDESK_PHONE} if it is urgent.`,
+        referenceId,
+        log,
+      );
+      return;
+    }
     log.error({ err: redact(error), stack: error?.stack, referenceId }, 'turn failed');
     try {
       const { conversation } = await new HelpdeskTurnState().storageKeys(context);
@@ -29,15 +42,15 @@ export function createTurnErrorHandler(deps: { logger: Logger; storage: Storage 
     } catch (clearError) {
       log.error({ err: redact(clearError), referenceId }, 'could not clear conversation state after a failed turn');
     }
-    try {
-      await context.sendActivity(
-        say(
-          `Sorry, something went wrong on my side. Please try again. If it keeps happening, contact the helpdesk and quote reference ${referenceId}.`,
-          `Sorry, something went wrong on my side. Please try again. If it keeps happening, contact the helpdesk and quote reference ${referenceId.split('').join(' ')}.`,
-        ),
-      );
-    } catch (sendError) {
-      log.error({ err: redact(sendError), referenceId }, 'could not tell the user about a failed turn');
-    }
+    await tell(context, `Sorry, something went wrong on my side. Please try again. If it keeps happening, contact the helpdesk and quote reference ${referenceId}.`, referenceId, log);
   };
+}
+
+/** Sends the failure message (the reference id spelt out for speech); a failure to send is only logged. */
+async function tell(context: TurnContext, text: string, referenceId: string, log: Logger): Promise<void> {
+  try {
+    await context.sendActivity(say(text, toSpeech(text.replace(referenceId, referenceId.split('').join(' ')))));
+  } catch (sendError) {
+    log.error({ err: redact(sendError), referenceId }, 'could not tell the user about a failed turn');
+  }
 }

@@ -130,6 +130,17 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/**
+ * Thrown when the store cannot be reached (the database server is down or unreachable). The
+ * operation may or may not have been applied; callers tell the person to try again later.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super('Storage: the store is not reachable', options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** Thrown for a key, collection name or field name that the store will not accept. */
 export class InvalidKeyError extends Error {
   constructor(message: string) {

@@ -63,13 +63,15 @@ export function startJongodb(options: { port?: number; database?: string; timeou
       reject(err);
     };
     child.once('error', fail);
-    child.once('exit', (code, signal) => fail(new Error(`jongodb exited before it was ready (code ${code}, signal ${signal}): ${stderr}`)));
+    const exitedEarly = (code: number | null, signal: NodeJS.Signals | null): void =>
+      fail(new Error(`jongodb exited before it was ready (code ${code}, signal ${signal}): ${stderr}`));
+    child.once('exit', exitedEarly);
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const match = /JONGODB_URI=(mongodb:\/\/\S+)/.exec(out);
       if (!match) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.removeListener('exit', exitedEarly);
       const uri = match[1];
       resolve({
         uri,

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { MongoClient, MongoServerError, type Collection as MongoCollection, type Db, type Filter, type Sort } from 'mongodb';
+import {
+  MongoClient,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoServerError,
+  MongoTopologyClosedError,
+  type Collection as MongoCollection, type Db, type Filter, type Sort } from 'mongodb';
 import {
   assertCollectionName,
   assertFieldPath,
@@ -8,6 +15,7 @@ import {
   clampLimit,
   DuplicateKeyError,
   ETagConflictError,
+  StoreUnavailableError,
   type Collection,
   type CollectionSchema,
   type Document,
@@ -114,7 +122,7 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   collection<T extends Document>(name: string): Collection<T> {
-    return new MongoDocCollection<T>(this, this.physical(name), name, this.options.maxUpdateRetries ?? 50);
+    return new ReachabilityGuard(new MongoDocCollection<T>(this, this.physical(name), name, this.options.maxUpdateRetries ?? 50));
   }
 
   /**
@@ -125,6 +133,10 @@ export class MongoDocumentStore implements DocumentStore {
    * {@link MongoDocumentStore.purge} does the same job.
    */
   async prepare(schema: readonly CollectionSchema[]): Promise<void> {
+    return guard(() => this.prepareUnguarded(schema));
+  }
+
+  private async prepareUnguarded(schema: readonly CollectionSchema[]): Promise<void> {
     const db = await this.database();
     for (const c of schema) {
       const coll = db.collection<Envelope>(this.physical(c.name));
@@ -146,6 +158,10 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   async purge(collection: string, options: PurgeOptions): Promise<number> {
+    return guard(() => this.purgeUnguarded(collection, options));
+  }
+
+  private async purgeUnguarded(collection: string, options: PurgeOptions): Promise<number> {
     const coll = (await this.database()).collection<Envelope>(this.physical(collection));
     let deleted = 0;
     if (options.writtenBefore !== undefined) {
@@ -165,6 +181,10 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   async increment(counter: string, by = 1): Promise<number> {
+    return guard(() => this.incrementUnguarded(counter, by));
+  }
+
+  private async incrementUnguarded(counter: string, by = 1): Promise<number> {
     assertKey(counter);
     if (!Number.isSafeInteger(by)) throw new RangeError('Storage: counter increments must be whole numbers');
     const db = await this.database();
@@ -175,6 +195,10 @@ export class MongoDocumentStore implements DocumentStore {
   }
 
   async ping(): Promise<void> {
+    return guard(() => this.pingUnguarded());
+  }
+
+  private async pingUnguarded(): Promise<void> {
     const db = await this.database();
     await db.command({ ping: 1 });
   }
@@ -185,6 +209,55 @@ export class MongoDocumentStore implements DocumentStore {
     this.client = undefined;
     this.db = undefined;
     if (client) await client.close();
+  }
+}
+
+/** Whether a driver error means the server could not be reached (rather than refusing the operation). */
+function isUnreachable(err: unknown): boolean {
+  return (
+    err instanceof MongoNetworkError ||
+    err instanceof MongoServerSelectionError ||
+    err instanceof MongoTopologyClosedError ||
+    err instanceof MongoNotConnectedError ||
+    (err instanceof Error && err.name === 'MongoPoolClearedError')
+  );
+}
+
+/** Runs a driver call, reporting an unreachable server as {@link StoreUnavailableError}. */
+async function guard<R>(work: () => Promise<R>): Promise<R> {
+  try {
+    return await work();
+  } catch (err) {
+    throw isUnreachable(err) ? new StoreUnavailableError({ cause: err }) : err;
+  }
+}
+
+/** A collection whose calls report an unreachable server as {@link StoreUnavailableError}. */
+class ReachabilityGuard<T extends Document> implements Collection<T> {
+  constructor(private readonly inner: Collection<T>) {}
+  get(id: string): Promise<Versioned<T> | undefined> {
+    return guard(() => this.inner.get(id));
+  }
+  getMany(ids: readonly string[]): Promise<Map<string, Versioned<T>>> {
+    return guard(() => this.inner.getMany(ids));
+  }
+  insert(id: string, doc: T): Promise<Versioned<T>> {
+    return guard(() => this.inner.insert(id, doc));
+  }
+  put(id: string, doc: T, eTag?: string): Promise<Versioned<T>> {
+    return guard(() => this.inner.put(id, doc, eTag));
+  }
+  update(id: string, updater: Updater<T>): Promise<Versioned<T> | undefined> {
+    return guard(() => this.inner.update(id, updater));
+  }
+  delete(id: string, eTag?: string): Promise<boolean> {
+    return guard(() => this.inner.delete(id, eTag));
+  }
+  find(options?: FindOptions): Promise<Versioned<T>[]> {
+    return guard(() => this.inner.find(options));
+  }
+  count(where?: Readonly<Record<string, FilterValue>>): Promise<number> {
+    return guard(() => this.inner.count(where));
   }
 }
 
