@@ -105,5 +105,5 @@ describe('moving tickets and the audit log from SQLite to MongoDB', () => {
     expect(await target.collection('tickets').count()).toBe(2);
     await target.close();
     source = new SqliteDocumentStore({ filename: sqlitePath(dir) });
-  }, 60_000);
+  }, 180_000);
 });
