@@ -44,6 +44,8 @@ import {
 } from './channels/directLine';
 import { resolveVerificationSecret } from './verification/secret';
 import { webChatBundlePath, webPagesRoute } from './channels/webPages';
+import { VoiceAdapter } from './channels/voice/voiceAdapter';
+import { VOICE_PATHS, voiceRoutes, voiceUrl } from './channels/voice/voiceRoutes';
 
 /** Parts a test may replace at the edges of the graph. */
 export interface CompositionOverrides {
@@ -65,6 +67,8 @@ export interface Helpdesk {
   readonly http: HttpServer;
   readonly store: DocumentStore;
   readonly adapter: CloudAdapter;
+  /** The phone line: Twilio webhooks in, TwiML out, through the same bot. */
+  readonly voiceAdapter: VoiceAdapter;
   readonly directory: Directory;
   readonly verification: Verification;
   readonly knowledge: KnowledgeNlu;
@@ -111,6 +115,15 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   logger.info({ entries: knowledge.entries.length, trainingMs: knowledge.trainingMs }, 'Knowledge base trained');
   prepareCardTemplates();
 
+  // Services before the dialogs, so the dialogs can be given them.
+  const notifiers: TicketNotifier[] = [];
+  if (config.securityWebhookUrl) {
+    notifiers.push(new SecurityWebhookNotifier({ url: config.securityWebhookUrl, logger, sleep: overrides.webhookSleep }));
+  }
+  const tickets = new TicketService({ store, logger, notifiers, now: () => new Date(clock.now()) });
+  if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
+  const transcripts = new TranscriptLog(store, clock);
+
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.microsoftApp.id ?? '',
     MicrosoftAppPassword: config.microsoftApp.password ?? '',
@@ -135,10 +148,25 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     publicBaseUrl: config.publicBaseUrl,
     streamPollMs: overrides.directLineStreamPollMs,
   });
+  // The phone line: Twilio webhooks in, TwiML out; a ticket opened in a call puts the caller through to a person.
+  const whisperUrl = (ticketId?: string): string => voiceUrl(config.publicBaseUrl, VOICE_PATHS.whisper, ticketId ? { ticket: ticketId } : {});
+  const voiceAdapter = new VoiceAdapter({
+    botId,
+    store,
+    tickets,
+    sessions: verification.sessions,
+    transcripts,
+    logger,
+    gatherAction: voiceUrl(config.publicBaseUrl, VOICE_PATHS.gather),
+    whisperUrl,
+    helpdeskNumber: config.voice.helpdeskNumber,
+  });
+  tickets.addNotifier(voiceAdapter.ticketNotifier);
   /** Every turn, on every channel adapter, runs through the same middleware. */
   const useEverywhere = (middleware: Parameters<CloudAdapter['use']>[0]): void => {
     adapter.use(middleware);
     directLine.adapter.use(middleware);
+    voiceAdapter.use(middleware);
   };
   // Traces never leave the bot (except to the Emulator): first, so later middleware never sees one.
   useEverywhere(traceFilterMiddleware());
@@ -148,14 +176,8 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   useEverywhere(duplicateActivityMiddleware(store, logger));
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });
   directLine.adapter.onTurnError = adapter.onTurnError;
+  voiceAdapter.onTurnError = adapter.onTurnError;
 
-  // Services before the dialogs, so the dialogs can be given them.
-  const notifiers: TicketNotifier[] = [];
-  if (config.securityWebhookUrl) {
-    notifiers.push(new SecurityWebhookNotifier({ url: config.securityWebhookUrl, logger, sleep: overrides.webhookSleep }));
-  }
-  const tickets = new TicketService({ store, logger, notifiers, now: () => new Date(clock.now()) });
-  if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
 
   const teamsAgents = createTeamsAgents({
     store,
@@ -168,7 +190,6 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     now: () => new Date(clock.now()),
   });
 
-  const transcripts = new TranscriptLog(store, clock);
   useEverywhere(transcriptMiddleware(transcripts, logger));
   const mainDialog = new MainDialog({
     understanding: knowledge,
@@ -189,6 +210,18 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
       connectOrigins: config.directLine.azure ? [new URL(config.directLine.azure.endpoint).origin] : [],
     }),
   );
+  routes.push(
+    voiceRoutes({
+      adapter: voiceAdapter,
+      bot: app,
+      auth: { publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, skipSignature: config.voice.skipSignature },
+      tickets,
+      logger,
+      helpdeskNumber: config.voice.helpdeskNumber,
+      whisperUrl,
+    }),
+  );
+  if (config.voice.skipSignature) logger.warn('VOICE_SKIP_SIGNATURE=true: phone-line webhooks are accepted WITHOUT checking X-Twilio-Signature');
   if (verification.outbox) routes.push(devOutboxRoute(verification.outbox));
   if (config.twilio && config.publicBaseUrl) {
     routes.push(voiceCodeRepeatRoute({ publicBaseUrl: config.publicBaseUrl, authToken: config.twilio.authToken, tokens: verification.repeatTokens, clock, logger }));
@@ -200,6 +233,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     http,
     store,
     adapter,
+    voiceAdapter,
     directory,
     verification,
     knowledge,

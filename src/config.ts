@@ -121,6 +121,13 @@ const schema = z.object({
       .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'expects the public http(s) base URL of the bot, e.g. https://bot.example.org')
       .optional(),
   ),
+  VOICE_SKIP_SIGNATURE: optionalString.pipe(
+    z
+      .enum(['true', 'false'], { errorMap: () => ({ message: 'expects true or false' }) })
+      .default('false')
+      .transform((v) => v === 'true'),
+  ),
+  HELPDESK_PHONE_NUMBER: optionalString.pipe(z.string().regex(E164_PATTERN, 'expects an E.164 phone number such as +443332001133').optional()),
   AGENT_API_TOKENS: optionalString.transform((v, ctx) => {
     if (v === undefined) return [] as AgentToken[];
     const entries = v.split(',').map((t) => t.trim());
@@ -236,6 +243,13 @@ export interface Config {
   readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly fromNumber: string };
   /** Public base URL of the bot (for Twilio callbacks), without a trailing slash. */
   readonly publicBaseUrl?: string;
+  /** The phone line (Twilio webhooks under `/api/voice`). */
+  readonly voice: {
+    /** Accept webhooks without checking `X-Twilio-Signature` (local use only; refused in production). */
+    readonly skipSignature: boolean;
+    /** Where callers are transferred to a person (E.164); absent means the helpdesk calls back instead. */
+    readonly helpdeskNumber?: string;
+  };
   /** Bearer tokens accepted by the agents' REST API, each with its agent; empty means the API is disabled (503). */
   readonly agentApiTokens: readonly AgentToken[];
   /** Where new P1 tickets are POSTed for the security team; absent means no webhook. */
@@ -335,6 +349,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { accountSid: v.TWILIO_ACCOUNT_SID, authToken: v.TWILIO_AUTH_TOKEN, fromNumber: v.TWILIO_FROM_NUMBER }
         : undefined,
     publicBaseUrl: v.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    voice: { skipSignature: v.VOICE_SKIP_SIGNATURE, helpdeskNumber: v.HELPDESK_PHONE_NUMBER },
     agentApiTokens: v.AGENT_API_TOKENS,
     securityWebhookUrl: v.SECURITY_WEBHOOK_URL,
     teams: { helpdeskTeamId: v.HELPDESK_TEAM_ID, securityTeamId: v.SECURITY_TEAM_ID, handoffToHub: v.HANDOFF_TO_HUB },
@@ -410,6 +425,9 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
     const anyTwilio = twilioVars.some((n) => get(n) !== undefined);
     for (const name of anyTwilio ? [] : twilioVars) {
       problems.push({ variable: name, message: 'is required when NODE_ENV is production (codes are sent with Twilio)' });
+    }
+    if (get('VOICE_SKIP_SIGNATURE') === 'true') {
+      problems.push({ variable: 'VOICE_SKIP_SIGNATURE', message: 'must not be true when NODE_ENV is production (every Twilio webhook must be signed)' });
     }
     if (!anyGraph && !get('DIRECTORY_FILE')) {
       problems.push({ variable: 'DIRECTORY_FILE', message: 'or the GRAPH_* variables are required when NODE_ENV is production (the sample directory is for development only)' });

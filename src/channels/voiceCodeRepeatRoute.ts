@@ -1,9 +1,9 @@
 import type { Request, Response, Server } from 'restify';
-import twilio from 'twilio';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { codeCallTwiml, endCallTwiml } from '../verification/codeText';
 import type { VoiceRepeatTokens } from '../verification/voiceRepeat';
+import { formParams, publicUrlOf, signatureProblem } from './voice/twilioWebhook';
 
 /** Path Twilio posts to when the callee of a code call presses a key. */
 export const VOICE_CODE_REPEAT_PATH = '/api/voice/code-repeat';
@@ -18,14 +18,6 @@ export interface VoiceCodeRepeatDeps {
   readonly logger: Logger;
 }
 
-function formParams(body: unknown): Record<string, string> {
-  const params: Record<string, string> = {};
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') params[k] = v;
-  }
-  return params;
-}
-
 /**
  * `POST /api/voice/code-repeat?t=…`: Twilio's callback when the callee presses a key during a
  * code call. Requests without a valid `X-Twilio-Signature` get 403. Pressing 1 reads the code
@@ -33,14 +25,13 @@ function formParams(body: unknown): Record<string, string> {
  * anything else, or an expired or altered token, ends the call politely.
  */
 export function voiceCodeRepeatRoute(deps: VoiceCodeRepeatDeps) {
-  const base = deps.publicBaseUrl.replace(/\/+$/, '');
   return (server: Server): void => {
     server.post(VOICE_CODE_REPEAT_PATH, async (req: Request, res: Response) => {
-      const signature = req.header('x-twilio-signature');
       const params = formParams(req.body);
-      const url = `${base}${req.url ?? VOICE_CODE_REPEAT_PATH}`;
-      if (!signature || !twilio.validateRequest(deps.authToken, signature, url, params)) {
-        deps.logger.warn({ path: VOICE_CODE_REPEAT_PATH }, 'voice webhook refused: missing or invalid X-Twilio-Signature');
+      const url = publicUrlOf(req, deps.publicBaseUrl);
+      const problem = signatureProblem(req, params, { authToken: deps.authToken, publicBaseUrl: deps.publicBaseUrl });
+      if (problem) {
+        deps.logger.warn({ path: VOICE_CODE_REPEAT_PATH, why: problem }, 'voice webhook refused');
         res.send(403, { error: 'forbidden', message: 'A valid X-Twilio-Signature is required.' });
         return;
       }

@@ -328,3 +328,27 @@ describe('loadConfig: web chat and Direct Line', () => {
     expect(() => loadConfig({ WEBCHAT_FRAME_ANCESTORS: "'none' https://a.example" })).toThrow(/'none' cannot be combined/);
   });
 });
+
+describe('config: the phone line', () => {
+  it('checks signatures and has no transfer number by default', () => {
+    expect(loadConfig({}).voice).toEqual({ skipSignature: false, helpdeskNumber: undefined });
+  });
+
+  it('reads VOICE_SKIP_SIGNATURE and HELPDESK_PHONE_NUMBER', () => {
+    expect(loadConfig({ VOICE_SKIP_SIGNATURE: 'true', HELPDESK_PHONE_NUMBER: '+443332001133' }).voice).toEqual({ skipSignature: true, helpdeskNumber: '+443332001133' });
+  });
+
+  it('refuses VOICE_SKIP_SIGNATURE=true in production, reported with the other problems', () => {
+    const found = problems({ ...PRODUCTION, VOICE_SKIP_SIGNATURE: 'true', PORT: 'x' });
+    expect(found.VOICE_SKIP_SIGNATURE).toMatch(/must not be true when NODE_ENV is production/);
+    expect(found.PORT).toBeDefined();
+    expect(() => loadConfig({ ...PRODUCTION, VOICE_SKIP_SIGNATURE: 'false' })).not.toThrow();
+  });
+
+  it.each([
+    ['VOICE_SKIP_SIGNATURE', 'yes', /true or false/],
+    ['HELPDESK_PHONE_NUMBER', '0333 200 1133', /E\.164/],
+  ])('rejects %s=%s', (variable, value, message) => {
+    expect(problemsOf({ [variable]: value })).toContainEqual({ variable, message: expect.stringMatching(message) });
+  });
+});

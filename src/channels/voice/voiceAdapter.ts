@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
+import { detectInterruption } from '../../../dialogs/interruptions';
+import type { Logger } from '../../logger';
+import { redact, redactPhone } from '../../logger';
+import type { Collection, DocumentStore } from '../../store/documentStore';
+import type { TicketEvent, TicketNotifier } from '../../tickets/notifier';
+import type { TicketService } from '../../tickets/ticketService';
+import type { TranscriptLog } from '../../tickets/transcriptLog';
+import type { VerificationSessions } from '../../verification/sessions';
+import { CALL_BACK_PROMISE, renderTwiml, type CallEnding } from './twiml';
+
+/** Channel id of the phone line; the dialogs check it to ask for keypad input. */
+export const VOICE_CHANNEL_ID = 'voice';
+/** Locale of every phone-line activity. */
+export const VOICE_LOCALE = 'en-GB';
+/** Collection of the calls in progress: the conversation each call belongs to, and what was last offered. */
+export const VOICE_CALLS_COLLECTION = 'voice_calls';
+/** Longest speech result passed to the bot; the rest is dropped. */
+export const MAX_SPEECH_LENGTH = 500;
+/** Answers in a row with nothing usable before the caller is put through to a person. */
+export const MAX_EMPTY_ANSWERS = 3;
+
+/** A Twilio `CallSid`: `CA` and 32 hex digits. */
+export const CALL_SID_PATTERN = /^CA[0-9a-f]{32}$/i;
+
+/** One webhook of a call, as the routes hand it over. */
+export interface VoiceTurnInput {
+  readonly callSid: string;
+  /** `start` for the call's first webhook (the greeting), `input` for a `<Gather>` result. */
+  readonly kind: 'start' | 'input';
+  /** The caller's number as Twilio reports it; proves nothing. */
+  readonly from?: string;
+  readonly speech?: string;
+  readonly digits?: string;
+}
+
+/** Where the phone line's own webhooks live, and how a person is reached. */
+export interface VoiceAdapterOptions {
+  readonly botId: string;
+  readonly store: DocumentStore;
+  readonly tickets: TicketService;
+  readonly sessions: VerificationSessions;
+  readonly transcripts: TranscriptLog;
+  readonly logger: Logger;
+  /** Path (or absolute URL) that `<Gather>` posts the caller's answer to. */
+  readonly gatherAction: string;
+  /** Builds the URL of the whisper played to the agent for a ticket (or none). */
+  readonly whisperUrl: (ticketId?: string) => string;
+  /** Where callers are put through to a person; without it the helpdesk calls back. */
+  readonly helpdeskNumber?: string;
+}
+
+/** The turn's logic, as for any adapter: usually the Teams AI `Application.run`. */
+export type VoiceLogic = (context: TurnContext) => Promise<void>;
+
+type CallDoc = {
+  /** The conversation the call belongs to (its own CallSid, or the call it continues). */
+  conversationId: string;
+  /** Choices offered in the last turn, for "press 1 or say …". */
+  choices: string[];
+  /** Answers in a row with nothing usable. */
+  empty: number;
+  startedAt: string;
+};
+
+const OUTBOX = Symbol('voiceOutbox');
+
+/** A ticket opened in a call during the current turn: the call is then put through to a person. */
+interface Transfer {
+  readonly ticketId: string;
+}
+
+/**
+ * The phone line's Bot Framework adapter. Each Twilio webhook becomes one activity on channel
+ * `voice` (conversation id: the `CallSid`, locale en-GB; the text is the speech result or the
+ * keyed digits, which are also in `value.digits`; the caller's number only in `channelData`,
+ * marked unverified) and runs through the same middleware and `Application` as chat. What the
+ * bot sends back is collected and rendered as TwiML: `speak` (or the text) is read out, never
+ * a card or a trace; suggested actions become "press 1 or say …" choices a keyed digit picks;
+ * `endOfConversation` hangs up; a ticket opened in the call puts the caller through to a person.
+ */
+export class VoiceAdapter extends BotAdapter {
+  private readonly calls: Collection<CallDoc>;
+  private readonly transfers = new Map<string, Transfer>();
+
+  constructor(private readonly options: VoiceAdapterOptions) {
+    super();
+    this.calls = options.store.collection<CallDoc>(VOICE_CALLS_COLLECTION);
+  }
+
+  /** Hears about tickets: one opened from a call marks that call for a transfer at the end of its turn. */
+  readonly ticketNotifier: TicketNotifier = {
+    name: 'voice-transfer',
+    notify: (event: TicketEvent): Promise<void> => {
+      const conversationId = conversationIdOfRef(event.ticket.conversationRef);
+      if (event.action === 'created' && event.ticket.channel === VOICE_CHANNEL_ID && conversationId) {
+        this.transfers.set(conversationId, { ticketId: event.ticket.id });
+      }
+      return Promise.resolve();
+    },
+  };
+
+  /** Collects what the bot says; it is rendered as TwiML when the turn ends. */
+  sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const outbox = outboxOf(context);
+    for (const activity of activities) {
+      if (activity.type === ActivityTypes.Trace || activity.type === ActivityTypes.Typing) continue;
+      outbox.push(activity);
+    }
+    return Promise.resolve(activities.map(() => ({ id: randomUUID() })));
+  }
+
+  /** A call cannot change what was already said. */
+  updateActivity(): Promise<void> {
+    return Promise.reject(new Error('The phone line cannot update a message that was already spoken.'));
+  }
+
+  /** A call cannot take back what was already said. */
+  deleteActivity(): Promise<void> {
+    return Promise.reject(new Error('The phone line cannot delete a message that was already spoken.'));
+  }
+
+  /** The phone line only answers webhooks; it cannot speak into a call later. */
+  continueConversation(_reference: Partial<ConversationReference>, _logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    return Promise.reject(new Error('The phone line cannot send proactive messages.'));
+  }
+
+  /**
+   * Runs one webhook of a call as a turn and returns the TwiML to answer with. Throws only when
+   * the turn itself failed beyond the turn error handler (the route then answers an apology).
+   */
+  async processCall(input: VoiceTurnInput, logic: VoiceLogic): Promise<string> {
+    const existing = await this.calls.get(input.callSid);
+    const call: CallDoc = existing?.doc ?? { conversationId: input.callSid, choices: [], empty: 0, startedAt: new Date().toISOString() };
+    const conversationId = call.conversationId;
+    const log = this.options.logger.child({ conversationId, channelId: VOICE_CHANNEL_ID });
+    const keyed = (input.digits ?? '').trim();
+    const said = cleanSpeech(input.speech);
+    const text = keyed ? this.textForDigits(keyed, call.choices) : said;
+
+    if (input.kind === 'input' && !text) call.empty += 1;
+    else call.empty = 0;
+    const wantsPerson = input.kind === 'input' && (keyed === '0' || detectInterruption(text) === 'person' || call.empty >= MAX_EMPTY_ANSWERS);
+    if (wantsPerson) {
+      const why = call.empty >= MAX_EMPTY_ANSWERS ? 'The caller gave no usable answer to several prompts' : 'The caller asked for a person';
+      call.empty = 0;
+      await this.calls.put(input.callSid, call);
+      log.info({ why }, 'voice: putting the caller through to a person');
+      return this.escalate(input, conversationId, why);
+    }
+
+    const activity = this.activityFor(input, conversationId, text, keyed);
+    const context = new TurnContext(this, activity);
+    const outbox: Partial<Activity>[] = [];
+    context.turnState.set(OUTBOX, outbox);
+    this.transfers.delete(conversationId);
+    await this.runMiddleware(context, logic);
+
+    const transfer = this.transfers.get(conversationId);
+    this.transfers.delete(conversationId);
+    const messages = outbox.filter((a) => a.type === ActivityTypes.Message);
+    call.choices = choicesOf(messages);
+    await this.calls.put(input.callSid, call);
+    const spoken = messages.map((a) => a.speak ?? a.text ?? '');
+    if (transfer) return this.transferTwiml(spoken, transfer.ticketId);
+    if (outbox.some((a) => a.type === ActivityTypes.EndOfConversation)) return renderTwiml(spoken, { kind: 'hangup' });
+    const ending: CallEnding = { kind: 'gather', action: this.options.gatherAction, hints: call.choices };
+    log.debug({ messages: messages.length, choices: call.choices.length }, 'voice: turn rendered');
+    return renderTwiml(spoken, ending);
+  }
+
+  /** Says the ticket number, then dials the helpdesk (or promises a call back and hangs up). */
+  transferTwiml(spoken: readonly string[], ticketId?: string): string {
+    const number = this.options.helpdeskNumber;
+    if (!number) return renderTwiml([...spoken, CALL_BACK_PROMISE], { kind: 'hangup' });
+    return renderTwiml([...spoken, "I'm putting you through to the helpdesk now. Please hold."], {
+      kind: 'dial',
+      to: number,
+      whisperUrl: this.options.whisperUrl(ticketId),
+    });
+  }
+
+  /** Opens a ticket with what is known (the identity proven in this call, if any) and puts the caller through. */
+  private async escalate(input: VoiceTurnInput, conversationId: string, why: string): Promise<string> {
+    const identity = await this.options.sessions.recall(conversationId, callerIdOf(conversationId));
+    const ticket = await this.options.tickets.createTicket({
+      type: 'other',
+      details: { actionRequested: true, topic: 'phone line' },
+      requester: identity
+        ? { email: identity.email, name: identity.displayName, staffId: identity.staffId || undefined, personId: identity.personId }
+        : { name: 'Caller on the phone line (not verified)' },
+      channel: 'voice',
+      verification: identity
+        ? { verified: true, method: identity.method, destinationMasked: identity.destinationMasked, at: identity.at }
+        : { verified: false, reason: 'not verified on the phone line (caller ID proves nothing); call back on a number from the record before changing anything' },
+      summary: why,
+      transcript: await this.options.transcripts.recent(conversationId),
+      conversationRef: { conversation: { id: conversationId }, channelId: VOICE_CHANNEL_ID },
+      sourceActivityId: `${input.callSid}:escalation`,
+    });
+    this.transfers.delete(conversationId);
+    const spoken = `I've opened ticket ${ticket.id} for you.`;
+    return this.transferTwiml([spoken], ticket.id);
+  }
+
+  private textForDigits(digits: string, choices: readonly string[]): string {
+    const n = /^[1-9]$/.test(digits) ? Number(digits) : 0;
+    return n > 0 && n <= choices.length ? choices[n - 1] : digits;
+  }
+
+  private activityFor(input: VoiceTurnInput, conversationId: string, text: string, digits: string): Partial<Activity> {
+    const caller = callerIdOf(conversationId);
+    const base: Partial<Activity> = {
+      id: randomUUID(),
+      channelId: VOICE_CHANNEL_ID,
+      serviceUrl: 'urn:voice',
+      locale: VOICE_LOCALE,
+      timestamp: new Date(),
+      conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: 'phone call' },
+      from: { id: caller, name: 'Caller', role: 'user' },
+      recipient: { id: this.options.botId, name: 'MFA Helpdesk', role: 'bot' },
+      channelData: { callSid: input.callSid, caller: { number: input.from ?? 'unknown', verified: false } },
+    };
+    if (input.kind === 'start') {
+      return { ...base, type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: caller, name: 'Caller' }] };
+    }
+    return { ...base, type: ActivityTypes.Message, text, ...(digits ? { value: { digits } } : {}) };
+  }
+
+  /** Logs a failure of the phone line without the caller's number. */
+  logFailure(err: unknown, input: Pick<VoiceTurnInput, 'callSid' | 'from'>, what: string): void {
+    this.options.logger.error({ err: redact(err), callSid: input.callSid, from: input.from ? redactPhone(input.from) : undefined }, what);
+  }
+}
+
+/** The bot's id for the caller of a conversation: never the phone number, which proves nothing. */
+export function callerIdOf(conversationId: string): string {
+  return `caller:${conversationId}`;
+}
+
+function outboxOf(context: TurnContext): Partial<Activity>[] {
+  const outbox: unknown = context.turnState.get(OUTBOX);
+  if (!Array.isArray(outbox)) throw new Error('VoiceAdapter: sendActivities outside a phone-line turn');
+  return outbox as Partial<Activity>[];
+}
+
+/** Speech as the bot gets it: control characters removed, whitespace collapsed, bounded. */
+function cleanSpeech(speech: string | undefined): string {
+  return (speech ?? '')
+    .replace(/\p{Cc}/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_SPEECH_LENGTH);
+}
+
+/** The choices of the last message that offered some ("press 1 or say …"). */
+function choicesOf(messages: readonly Partial<Activity>[]): string[] {
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const actions = messages[i].suggestedActions?.actions ?? [];
+    if (actions.length > 0) return actions.map((a) => a.title ?? String(a.value ?? '')).slice(0, 9);
+  }
+  return [];
+}
+
+function conversationIdOfRef(ref: Record<string, unknown> | undefined): string | undefined {
+  const conversation = ref?.conversation;
+  if (conversation && typeof conversation === 'object' && 'id' in conversation) {
+    const id = (conversation as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  }
+  return undefined;
+}
