@@ -78,7 +78,7 @@ function spoken(root: TwimlNode): string {
 }
 
 function codeFrom(text: string): string {
-  const m = text.match(/code is:? ((?:\d[,\s]*){6})/);
+  const m = text.match(/code (?:is:? )?((?:\d[,\s]*){6})/);
   if (!m) throw new Error(`no code in ${text}`);
   return m[1].replace(/\D/g, '');
 }

@@ -261,11 +261,22 @@ function cleanSpeech(speech: string | undefined): string {
     .slice(0, MAX_SPEECH_LENGTH);
 }
 
-/** The choices of the last message that offered some ("press 1 or say …"). */
+/** "press 1 or say Yes, please." as the dialogs speak a choice. */
+const SPOKEN_CHOICE = /\bpress (\d) or say (.+?)(?=[.;](?:\s|$)|$)/gi;
+
+/**
+ * The choices of the last message that offered some ("press 1 or say …"): its suggested
+ * actions, or else the choices read out in its speech (the phone line keeps only the speech).
+ */
 function choicesOf(messages: readonly Partial<Activity>[]): string[] {
   for (let i = messages.length - 1; i >= 0; i -= 1) {
     const actions = messages[i].suggestedActions?.actions ?? [];
     if (actions.length > 0) return actions.map((a) => a.title ?? String(a.value ?? '')).slice(0, 9);
+    const spoken: string[] = [];
+    for (const m of (messages[i].speak ?? '').matchAll(SPOKEN_CHOICE)) {
+      if (Number(m[1]) === spoken.length + 1) spoken.push(m[2].replace(/(\d) (?=\d\b)/g, '$1').trim());
+    }
+    if (spoken.length > 0) return spoken.slice(0, 9);
   }
   return [];
 }
