@@ -41,6 +41,12 @@ class FlakyStore implements DocumentStore {
   ping(): Promise<void> {
     return this.guard(() => this.inner.ping());
   }
+  prepare(schema: Parameters<DocumentStore['prepare']>[0]): Promise<void> {
+    return this.guard(() => this.inner.prepare(schema));
+  }
+  purge(collection: string, options: Parameters<DocumentStore['purge']>[1]): Promise<number> {
+    return this.guard(() => this.inner.purge(collection, options));
+  }
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -7,7 +7,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import { detectInterruption } from '../../../dialogs/interruptions';
+import { recognizeCommand } from '../../knowledge/commands';
 import type { Logger } from '../../logger';
 import { redact, redactPhone } from '../../logger';
 import type { Collection, DocumentStore } from '../../store/documentStore';
@@ -148,7 +148,7 @@ export class VoiceAdapter extends BotAdapter {
 
     if (input.kind === 'input' && !text) call.empty += 1;
     else call.empty = 0;
-    const wantsPerson = input.kind === 'input' && (keyed === '0' || detectInterruption(text) === 'person' || call.empty >= MAX_EMPTY_ANSWERS);
+    const wantsPerson = input.kind === 'input' && (keyed === '0' || recognizeCommand(text, ['anywhere']) === 'person' || call.empty >= MAX_EMPTY_ANSWERS);
     if (wantsPerson) {
       const why = call.empty >= MAX_EMPTY_ANSWERS ? 'The caller gave no usable answer to several prompts' : 'The caller asked for a person';
       call.empty = 0;
