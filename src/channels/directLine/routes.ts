@@ -56,6 +56,18 @@ const inboundActivitySchema = z
   .passthrough();
 
 /** Reads the bearer token of a request. */
+/** The parts every activity from a page shares: channel, conversation, the token's user and the bot. */
+function inboundEnvelope(conversationId: string, userId: string, deps: Pick<DirectLineRoutesDeps, 'clock' | 'botId'>): Partial<Activity> {
+  return {
+    channelId: WEBCHAT_CHANNEL_ID,
+    serviceUrl: DIRECT_LINE_SERVICE_URL,
+    timestamp: new Date(deps.clock.now()),
+    conversation: { id: conversationId, isGroup: false, conversationType: 'personal', name: '' },
+    from: { id: userId, name: '', role: 'user' },
+    recipient: { id: deps.botId, name: '', role: 'bot' },
+  };
+}
+
 function bearer(req: Request): string | undefined {
   const header = req.header('authorization');
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
@@ -116,12 +128,7 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteInstaller {
     const activity: Partial<Activity> = {
       type: 'conversationUpdate',
       id: `${claims.conversationId}|join`,
-      channelId: WEBCHAT_CHANNEL_ID,
-      serviceUrl: DIRECT_LINE_SERVICE_URL,
-      timestamp: new Date(deps.clock.now()),
-      conversation: { id: claims.conversationId, isGroup: false, conversationType: 'personal', name: '' },
-      from: { id: claims.userId, name: '', role: 'user' },
-      recipient: { id: deps.botId, name: '', role: 'bot' },
+      ...inboundEnvelope(claims.conversationId, claims.userId, deps),
       membersAdded: [{ id: claims.userId, name: '', role: 'user' }],
       channelData: { directLineUserId: claims.userId },
     };
@@ -207,12 +214,7 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteInstaller {
         const body = parsed.data;
         const activity: Partial<Activity> = {
           type: body.type,
-          channelId: WEBCHAT_CHANNEL_ID,
-          serviceUrl: DIRECT_LINE_SERVICE_URL,
-          timestamp: new Date(deps.clock.now()),
-          conversation: { id: id.data, isGroup: false, conversationType: 'personal', name: '' },
-          from: { id: claims.userId, name: '', role: 'user' },
-          recipient: { id: deps.botId, name: '', role: 'bot' },
+          ...inboundEnvelope(id.data, claims.userId, deps),
           ...(body.text !== undefined ? { text: body.text } : {}),
           ...(body.textFormat ? { textFormat: body.textFormat } : {}),
           ...(body.locale ? { locale: body.locale } : {}),
