@@ -12,6 +12,7 @@ import { turnLoggerMiddleware } from './bot/turnLogger';
 import { duplicateActivityMiddleware } from './bot/duplicateActivityMiddleware';
 import { traceFilterMiddleware } from './bot/traceFilterMiddleware';
 import { replyPresentationMiddleware } from './bot/replyPresentationMiddleware';
+import { tenantGateMiddleware } from './bot/tenantGate';
 import { createHttpServer, type HttpServer, type RouteInstaller } from './server';
 import { devOutboxRoute } from './channels/devOutboxRoute';
 import { VOICE_CODE_REPEAT_PATH, voiceCodeRepeatRoute } from './channels/voiceCodeRepeatRoute';
@@ -173,6 +174,10 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   // Choices as the client can show them, each once.
   useEverywhere(replyPresentationMiddleware());
   useEverywhere(turnLoggerMiddleware(logger));
+  useEverywhere(tenantGateMiddleware(config.allowedTenantIds, logger));
+  if (config.allowedTenantIds.length === 0 && config.nodeEnv === 'production') {
+    logger.warn('ALLOWED_TENANT_IDS is not set: Teams activities from any tenant are accepted');
+  }
   useEverywhere(duplicateActivityMiddleware(store, logger));
   adapter.onTurnError = createTurnErrorHandler({ logger, storage });
   directLine.adapter.onTurnError = adapter.onTurnError;

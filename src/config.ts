@@ -195,6 +195,16 @@ const schema = z.object({
     if (sources.includes("'none'") && sources.length > 1) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "'none' cannot be combined with other sources" });
     return sources;
   }),
+  ALLOWED_TENANT_IDS: optionalString.transform((v, ctx) => {
+    if (v === undefined) return [] as string[];
+    const ids = v.split(',').map((t) => t.trim());
+    ids.forEach((id, i) => {
+      if (!GUID_PATTERN.test(id)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expects comma-separated Entra tenant ids (GUIDs); entry ${i + 1} of ${ids.length} is not a GUID` });
+      }
+    });
+    return ids.map((id) => id.toLowerCase());
+  }),
   HANDOFF_TO_HUB: optionalString.pipe(
     z
       .enum(['true', 'false'], { errorMap: () => ({ message: 'expects true or false' }) })
@@ -277,6 +287,8 @@ export interface Config {
     /** The `frame-ancestors` sources: who may embed the page. */
     readonly frameAncestors: readonly string[];
   };
+  /** `ALLOWED_TENANT_IDS` in lower case: Teams activities from any other tenant are refused. Empty: any tenant. */
+  readonly allowedTenantIds: readonly string[];
 }
 
 /** One problem with one environment variable. */
@@ -359,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       azure: v.DIRECT_LINE_SECRET ? { secret: v.DIRECT_LINE_SECRET, endpoint: v.DIRECT_LINE_ENDPOINT } : undefined,
     },
     webChat: { frameAncestors: v.WEBCHAT_FRAME_ANCESTORS },
+    allowedTenantIds: v.ALLOWED_TENANT_IDS,
   };
 }
 
@@ -428,6 +441,9 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
     }
     if (get('VOICE_SKIP_SIGNATURE') === 'true') {
       problems.push({ variable: 'VOICE_SKIP_SIGNATURE', message: 'must not be true when NODE_ENV is production (every Twilio webhook must be signed)' });
+    }
+    if (!helpdeskTeam) {
+      problems.push({ variable: 'HELPDESK_TEAM_ID', message: 'is required when NODE_ENV is production (otherwise no team can hold the helpdesk queue)' });
     }
     if (!anyGraph && !get('DIRECTORY_FILE')) {
       problems.push({ variable: 'DIRECTORY_FILE', message: 'or the GRAPH_* variables are required when NODE_ENV is production (the sample directory is for development only)' });

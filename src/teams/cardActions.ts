@@ -9,7 +9,7 @@ import { cleanDisplayName, MAX_TEXT_LENGTH, TICKET_ID_PATTERN, type Ticket } fro
 import type { TicketService } from '../tickets/ticketService';
 import type { HelpdeskQueues } from './helpdeskQueue';
 import type { LiveRelay } from './relay';
-import type { QueueRole, RelayAgent, TeamsAgentStore } from './teamsStore';
+import type { QueueRole, RelayAgent, TeamsAgentStore, TicketPostRecord } from './teamsStore';
 import { cardContent, ticketCardAttachment } from './ticketCard';
 
 /** Dependencies of {@link registerTicketCardActions}. */
@@ -62,11 +62,12 @@ function refusalCard(why: string): AdaptiveCard {
 }
 
 /**
- * Checks that the person who pressed a button is a member of the helpdesk team, with the Bot
+ * Checks that the person who pressed a button is a member of the team whose channel holds the
+ * card (the helpdesk team, or the security team for its read-only copies), with the Bot
  * Connector API (`GET /v3/conversations/{teamId}/members/{userId}`). Fails closed.
  */
-async function checkMembership(context: TurnContext, deps: TicketCardActionsDeps): Promise<Membership> {
-  const queue = await deps.queues.helpdesk();
+async function checkMembership(context: TurnContext, deps: TicketCardActionsDeps, role: QueueRole): Promise<Membership> {
+  const queue = role === 'security' ? await deps.queues.security() : await deps.queues.helpdesk();
   if (!queue) return { member: false, why: 'The helpdesk queue is not set up: install the app in the helpdesk team first.' };
   const from = context.activity.from;
   const userId = from?.aadObjectId ?? from?.id;
@@ -80,17 +81,16 @@ async function checkMembership(context: TurnContext, deps: TicketCardActionsDeps
     };
   } catch (err) {
     const status = (err as { statusCode?: unknown } | null)?.statusCode;
-    if (status === 404) return { member: false, why: 'You are not a member of the helpdesk team.' };
-    deps.logger.warn({ err: redact(err), teamId: queue.teamId }, 'could not check helpdesk team membership');
+    if (status === 404) return { member: false, why: `You are not a member of the ${role === 'security' ? 'security' : 'helpdesk'} team.` };
+    deps.logger.warn({ err: redact(err), teamId: queue.teamId }, 'could not check team membership');
     return { member: false, why: 'I could not check that you are in the helpdesk team just now. Please try again.' };
   }
 }
 
-/** Which queue the card the button belongs to was posted to (security copies are read-only). */
-async function roleOfCard(context: TurnContext, deps: TicketCardActionsDeps): Promise<QueueRole> {
+/** The ticket card a button was pressed on: the post whose thread the invoke came from. */
+async function postOfCard(context: TurnContext, deps: TicketCardActionsDeps): Promise<TicketPostRecord | undefined> {
   const id = context.activity.conversation?.id;
-  const post = id ? await deps.store.postByThread(id) : undefined;
-  return post?.role ?? 'helpdesk';
+  return id ? deps.store.postByThread(id) : undefined;
 }
 
 /** The words for an action refused by the ticket's state. */
@@ -161,19 +161,28 @@ async function handleAction(verb: Verb, context: TurnContext, rawData: unknown, 
   const parsed = actionDataSchema.safeParse(rawData);
   if (!parsed.success) return 'That button did not name a ticket.';
   const data = parsed.data;
+  const post = await postOfCard(context, deps);
+  const role: QueueRole = post?.role ?? 'helpdesk';
+  // Membership first, for every verb: outsiders learn nothing about any ticket, not even on refresh.
+  const membership = await checkMembership(context, deps, role);
+  if (!membership.member) {
+    deps.logger.info({ verb }, 'ticket card action refused: not a member of the team holding the card');
+    return answerInteractorOnly(context, refusalCard(membership.why));
+  }
+  // The button must come from the card of the ticket it names, so no card can act on (or show) another ticket.
+  if (!post || post.ticketId !== data.ticketId) {
+    deps.logger.warn({ verb, ticketId: data.ticketId, cardTicketId: post?.ticketId ?? null }, 'ticket card action refused: the ticket is not the one on this card');
+    return answerInteractorOnly(context, refusalCard('That button does not belong to this ticket\'s card.'));
+  }
   const ticket = await deps.tickets.get(data.ticketId);
   if (!ticket) return `Ticket ${data.ticketId} was not found.`;
-  const membership = await checkMembership(context, deps);
-  const role = await roleOfCard(context, deps);
-  const render = async (t: Ticket, options: { message?: string; readOnly?: boolean } = {}): Promise<AdaptiveCard> =>
-    cardContent(ticketCardAttachment(t, { relay: await deps.store.relayOf(t.id), readOnly: options.readOnly ?? role === 'security', message: options.message }));
+  const render = async (t: Ticket, options: { message?: string } = {}): Promise<AdaptiveCard> =>
+    cardContent(ticketCardAttachment(t, { relay: await deps.store.relayOf(t.id), readOnly: role === 'security', message: options.message }));
 
-  if (verb === TICKET_CARD_VERBS.refresh) {
-    return answerInteractorOnly(context, await render(ticket, { readOnly: !membership.member || role === 'security' }));
-  }
-  if (!membership.member) {
-    deps.logger.info({ ticketId: ticket.id, verb }, 'ticket card action refused: not a helpdesk team member');
-    return answerInteractorOnly(context, refusalCard(membership.why));
+  if (verb === TICKET_CARD_VERBS.refresh) return answerInteractorOnly(context, await render(ticket));
+  if (role === 'security') {
+    deps.logger.warn({ verb, ticketId: ticket.id }, 'ticket card action refused: the security team\'s copy is read-only');
+    return answerInteractorOnly(context, await render(ticket, { message: 'This copy of the ticket is read-only: work on it from the helpdesk queue.' }));
   }
   let message: string | undefined;
   try {
@@ -192,8 +201,9 @@ async function handleAction(verb: Verb, context: TurnContext, rawData: unknown, 
 
 /**
  * Registers the ticket card's `Action.Execute` verbs on the application: claim, add note,
- * resolve, cancel, end chat and refresh. Only members of the helpdesk team may act; anyone
- * else gets a refusal card (and a read-only card on refresh). A successful action returns the
+ * resolve, cancel, end chat and refresh. Only members of the team whose channel holds the card
+ * may press any of them (refresh included), and only on the card of the ticket the button names;
+ * anyone else gets a refusal card that shows no ticket. The security team's copies are read-only. A successful action returns the
  * updated card for everyone; an action the ticket's state refuses returns the card with a
  * message naming the reason (e.g. who holds the ticket) to the one who pressed the button.
  */

@@ -87,7 +87,8 @@ export class HelpdeskQueues {
    * Handles the bot being installed in a team: the team's channel (`channelData.channel`, or the
    * General channel, whose id is the team id) becomes the helpdesk queue, or the security channel
    * when the team is `SECURITY_TEAM_ID`. With `HELPDESK_TEAM_ID` set, installs in other teams are
-   * logged and ignored.
+   * logged and ignored; without it (development only), the first team keeps the queue until the
+   * bot is removed from it, and installs elsewhere are ignored.
    * @returns the role the team now has, or `undefined` when the install was ignored.
    */
   async onInstalled(context: TurnContext): Promise<QueueRole | undefined> {
@@ -114,8 +115,11 @@ export class HelpdeskQueues {
       conversation: { ...base.conversation, id: channelId, isGroup: true, conversationType: 'channel' },
     };
     const previous = (await this.options.store.queues.get(role))?.doc;
-    if (previous && previous.teamId !== team.id) {
-      logger.warn({ role, previousTeamId: previous.teamId, teamId: team.id }, 'another team replaces the queue');
+    const pinned = role === 'security' || sameTeam(helpdeskTeamId, team);
+    if (previous && previous.teamId !== team.id && !pinned) {
+      // An install never takes the queue from the team that holds it: only HELPDESK_TEAM_ID can name another.
+      logger.warn({ role, queueTeamId: previous.teamId, teamId: team.id }, 'bot installed in another team while the queue is held: not used as a queue');
+      return undefined;
     }
     await this.options.store.queues.put(role, {
       role,

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       TWILIO_AUTH_TOKEN: 'token',
       TWILIO_FROM_NUMBER: '+447700900000',
       DIRECTORY_FILE: '/etc/helpdesk/people.json',
+      HELPDESK_TEAM_ID: '19:helpdesk@thread.tacv2',
     });
     expect(c).toMatchObject({ port: 8080, unauthenticated: false, nodeEnv: 'production', microsoftApp: { id: APP_ID, type: 'SingleTenant' } });
   });
@@ -125,6 +126,7 @@ const PRODUCTION = {
   MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001',
   MICROSOFT_APP_PASSWORD: 'app-password',
   VERIFICATION_SECRET: 'x'.repeat(32),
+  HELPDESK_TEAM_ID: '19:helpdesk@thread.tacv2',
   ...TWILIO,
   ...GRAPH,
 };
@@ -194,7 +196,8 @@ describe('config: verification, directory and Twilio', () => {
 
   it('requires a secret, Twilio and a real directory in production, reported together', () => {
     const found = problems({ NODE_ENV: 'production', MICROSOFT_APP_ID: PRODUCTION.MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD: 'p' });
-    expect(Object.keys(found).sort()).toEqual(['DIRECTORY_FILE', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER', 'VERIFICATION_SECRET']);
+    expect(Object.keys(found).sort()).toEqual(['DIRECTORY_FILE', 'HELPDESK_TEAM_ID', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER', 'VERIFICATION_SECRET']);
+    expect(found.HELPDESK_TEAM_ID).toMatch(/required when NODE_ENV is production/);
     expect(found.VERIFICATION_SECRET).toMatch(/required when NODE_ENV is production/);
   });
 

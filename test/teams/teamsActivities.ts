@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 /** Ids of the Teams fixtures. */
 export const BOT = { id: '28:mfa-helpdesk-bot', name: 'MFA Helpdesk' };
-export const TENANT = 'tenant-0001';
+export const TENANT = '7a1b2c3d-0000-4000-8000-000000000001';
+export const OTHER_TENANT = '9f9f9f9f-0000-4000-8000-00000000bad0';
 export const HELPDESK_TEAM = '19:helpdesk-team@thread.tacv2';
 export const SECURITY_TEAM = '19:security-team@thread.tacv2';
 export const OTHER_TEAM = '19:some-other-team@thread.tacv2';

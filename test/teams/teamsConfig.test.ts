@@ -29,6 +29,17 @@ describe('Teams agent settings', () => {
     });
   });
 
+  it('read ALLOWED_TENANT_IDS as lower-case GUIDs; empty allows any tenant', () => {
+    expect(loadConfig({}).allowedTenantIds).toEqual([]);
+    expect(loadConfig({ ALLOWED_TENANT_IDS: ' 0F1E2D3C-4B5A-6978-8A9B-0C1D2E3F4A5B , 11111111-2222-3333-4444-555555555555' }).allowedTenantIds).toEqual([
+      '0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b',
+      '11111111-2222-3333-4444-555555555555',
+    ]);
+    expect(problemsOf({ ALLOWED_TENANT_IDS: '11111111-2222-3333-4444-555555555555,contoso.onmicrosoft.com' })).toEqual([
+      'ALLOWED_TENANT_IDS: expects comma-separated Entra tenant ids (GUIDs); entry 2 of 2 is not a GUID',
+    ]);
+  });
+
   it('report bad values together', () => {
     expect(problemsOf({ HELPDESK_TEAM_ID: 'helpdesk', SECURITY_TEAM_ID: '19:x', HANDOFF_TO_HUB: 'yes' })).toEqual([
       expect.stringMatching(/^HELPDESK_TEAM_ID: expects a Teams team id/),

@@ -22,6 +22,18 @@ describe('redactTranscriptText', () => {
     expect(redactTranscriptText(input)).toBe(expected);
   });
 
+  it.each([
+    ['separated by commas', 'it is 4, 8, 2, 9, 1, 3', 'it is [code]'],
+    ['separated by commas without spaces', 'it is 4,8,2,9,1,3', 'it is [code]'],
+    ['separated by slashes', '4/8/2/9/1/3', '[code]'],
+    ['separated by dots and stars', '4.8*2.9*1.3', '[code]'],
+    ['separated by underscores', '4_8_2_9_1_3', '[code]'],
+    ['written with full-width digits', 'code ４８２９１３', 'code [code]'],
+    ['a phone number separated by commas', '0,7,7,0,0,9,0,0,1,2,3', '***123'],
+  ])('catches a code or number %s', (_name, input, expected) => {
+    expect(redactTranscriptText(input)).toBe(expected);
+  });
+
   it('leaves no run of 6 or more digits behind', () => {
     const text = 'codes 111111, 2222222 and 33333333; phones 07700900123, +1 415 555 0100 and (020) 7946 0000';
     expect(redactTranscriptText(text).replace(/\D/g, ' ')).not.toMatch(/\d{4,}/);
