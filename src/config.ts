@@ -431,11 +431,19 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
   if (anyGraph && get('DIRECTORY_FILE')) {
     problems.push({ variable: 'DIRECTORY_FILE', message: 'must not be set together with the GRAPH_* variables; choose one directory' });
   }
+  const anyTwilio = twilioVars.some((n) => get(n) !== undefined);
+  const nodeEnv = get('NODE_ENV') ?? 'development';
+  if (!anyTwilio && nodeEnv !== 'production' && (nodeEnv !== 'development' || appId || anyGraph)) {
+    // The dev outbox serves live codes over HTTP: only a local, unauthenticated development set-up with the sample or a file directory may use it.
+    const why = nodeEnv !== 'development' ? `NODE_ENV is ${nodeEnv}` : appId ? 'MICROSOFT_APP_ID is set' : 'the GRAPH_* variables are set';
+    for (const name of twilioVars) {
+      problems.push({ variable: name, message: `is required because ${why} (the dev outbox is only for NODE_ENV=development without an App ID or Graph)` });
+    }
+  }
   if (get('NODE_ENV') === 'production') {
     if (!get('VERIFICATION_SECRET')) {
       problems.push({ variable: 'VERIFICATION_SECRET', message: 'is required when NODE_ENV is production (at least 32 random characters)' });
     }
-    const anyTwilio = twilioVars.some((n) => get(n) !== undefined);
     for (const name of anyTwilio ? [] : twilioVars) {
       problems.push({ variable: name, message: 'is required when NODE_ENV is production (codes are sent with Twilio)' });
     }

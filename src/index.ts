@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config';
 import { buildHelpdesk } from './composition';
 import { createLogger, redact } from './logger';
+import { SHUTDOWN_GRACE_MS } from './server';
 
 /** Starts the bot from environment variables; exits 1 with a readable message on bad config. */
 async function main(): Promise<void> {
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // A reader of standard output that goes away (the parent process died) must not leave errors unhandled.
+  process.stdout.on('error', () => undefined);
   const logger = createLogger({ level: config.logLevel });
   let helpdesk;
   try {
@@ -32,23 +35,37 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    // Whatever happens to the log (its pipe may be gone), the process ends within the grace period.
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + HARD_STOP_MARGIN_MS);
+    quietly(() => logger.info({ signal }, 'shutting down'));
     running
       .stop()
       .then(() => {
-        logger.info('stopped');
+        quietly(() => logger.info('stopped'));
         process.exit(0);
       })
       .catch((err: unknown) => {
-        logger.error({ err: redact(err) }, 'error during shutdown');
+        quietly(() => logger.error({ err: redact(err) }, 'error during shutdown'));
         process.exit(1);
       });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: redact(reason) }, 'unhandled promise rejection');
+    quietly(() => logger.error({ err: redact(reason) }, 'unhandled promise rejection'));
   });
+}
+
+/** Extra time, after the server's grace period, before a stop that hangs is forced. */
+const HARD_STOP_MARGIN_MS = 5_000;
+
+/** Runs a log call; a log that can no longer be written (stdout closed) must not stop the process from stopping. */
+function quietly(log: () => void): void {
+  try {
+    log();
+  } catch {
+    // The log's destination is gone; nothing else can be told.
+  }
 }
 
 void main();

@@ -51,6 +51,37 @@ function redactValue(value: unknown, seen: WeakSet<object>): unknown {
   return out;
 }
 
+/** Longest time a log line may wait for a full standard output before logging gives up. */
+export const MAX_BLOCKED_LOG_WRITE_MS = 1_000;
+
+/**
+ * Standard output as a synchronous pino destination that cannot hang the process: when the
+ * reader stops reading (its pipe is full for more than {@link MAX_BLOCKED_LOG_WRITE_MS}) or goes
+ * away (EPIPE), further lines are dropped instead of retried for ever, so signals are still
+ * handled and the server still stops.
+ */
+export function stdoutDestination(fd = 1): DestinationStream {
+  let blockedSince: number | undefined;
+  const dest = pino.destination({
+    dest: fd,
+    sync: true,
+    retryEAGAIN: () => {
+      const now = Date.now();
+      blockedSince ??= now;
+      return now - blockedSince < MAX_BLOCKED_LOG_WRITE_MS;
+    },
+  });
+  dest.on('write', (n: number) => {
+    if (n > 0) blockedSince = undefined;
+  });
+  dest.on('error', () => {
+    // The reader is gone or stuck: drop what follows rather than block or crash.
+    dest.write = () => true;
+    dest.flushSync = () => undefined;
+  });
+  return dest;
+}
+
 /** Options for {@link createLogger}. */
 export interface LoggerOptions {
   readonly level: string;
@@ -81,6 +112,6 @@ export function createLogger(options: LoggerOptions): Logger {
       },
       ...(pretty ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' } } } : {}),
     },
-    pretty ? undefined : options.destination,
+    pretty ? undefined : (options.destination ?? stdoutDestination()),
   );
 }

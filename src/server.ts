@@ -1,9 +1,10 @@
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Request, type Response, type Server, type ServerOptions } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Logger } from './logger';
 import { redact } from './logger';
 import { validateInboundActivity } from './channels/activitySchema';
 import { DIRECT_LINE_SERVICE_URL } from './channels/directLine/adapter';
+import { jsonDeeperThan, MAX_JSON_DEPTH } from './channels/requestGuards';
 import type { DocumentStore } from './store/documentStore';
 
 /** Largest accepted request body. */
@@ -49,7 +50,8 @@ interface TimedRequest extends Request {
  */
 export function createHttpServer(deps: HttpServerDeps): HttpServer {
   const { logger } = deps;
-  const server = restify.createServer({ name: 'mfa-helpdesk-bot', handleUncaughtExceptions: false });
+  // restify logs with the product's logger, never the request's headers or body (they carry tokens and codes).
+  const server = restify.createServer({ name: 'mfa-helpdesk-bot', handleUncaughtExceptions: false, log: restifyLogger(logger) as unknown as ServerOptions['log'] });
   let inFlight = 0;
   let draining = false;
   const idleWaiters: (() => void)[] = [];
@@ -75,6 +77,14 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, mapFiles: false, rejectUnknown: false }));
+  server.use((req: Request, res: Response, next) => {
+    const body: unknown = req.body;
+    if (body !== null && typeof body === 'object' && jsonDeeperThan(body, MAX_JSON_DEPTH)) {
+      res.send(400, { error: 'too_deep', message: `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels.` });
+      return next(false);
+    }
+    return next();
+  });
 
   server.on('restifyError', (req: Request, res: Response, err: Error & { statusCode?: number; body?: unknown }, callback: () => void) => {
     const status = err.statusCode ?? 500;
@@ -149,6 +159,28 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       await Promise.race([closed, delay(1000)]);
     },
   };
+}
+
+/**
+ * The logger restify gets: a child of the product's logger whose serializers keep only the
+ * method and path of a request and the status of a response, and redact errors, so headers
+ * (bearer tokens) and bodies (codes) never reach a log line.
+ */
+function restifyLogger(logger: Logger): Logger {
+  const pathOf = (url: unknown): string | undefined => (typeof url === 'string' ? url.split('?')[0]?.slice(0, 200) : undefined);
+  return logger.child(
+    { component: 'restify' },
+    {
+      serializers: {
+        req: (req: { method?: unknown; url?: unknown } | undefined) => ({ method: typeof req?.method === 'string' ? req.method : undefined, path: pathOf(req?.url) }),
+        res: (res: { statusCode?: unknown } | undefined) => ({ status: typeof res?.statusCode === 'number' ? res.statusCode : undefined }),
+        err: (err: unknown) => redact(err),
+        body: () => '[omitted]',
+        value: () => '[omitted]',
+        headers: () => '[omitted]',
+      },
+    },
+  );
 }
 
 function errorBody(status: number, err: Error & { body?: unknown }): Record<string, unknown> {

@@ -1,6 +1,6 @@
 // From its module, not the package index: the index also loads the AI planners and their tokenizer (about 20 MB) the bot never uses.
 import { Application } from '@microsoft/teams-ai/lib/Application';
-import { ActivityTypes, Channels, type Storage, type TurnContext } from 'botbuilder';
+import { ActivityTypes, Channels, MessageFactory, type Storage, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, runDialog, type Dialog } from 'botbuilder-dialogs';
 import { menuMessage } from '../../dialogs/menu';
 import { HelpdeskTurnState, TurnDialogState } from './helpdeskTurnState';
@@ -8,6 +8,12 @@ import { HelpdeskTurnState, TurnDialogState } from './helpdeskTurnState';
 /** Text of the welcome sent when someone joins the conversation. */
 export const WELCOME_TEXT =
   "Hello, I'm the MFA helpdesk assistant. I answer questions about multi-factor authentication and can sort out the common problems with you, checking it's really you before I change anything.";
+
+/** Longest message the conversations read; every prompt's input is capped at this. */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** What someone who sent a longer message is told; the conversation stays where it was. */
+export const TOO_LONG_TEXT = `That message is too long for me to read (${MAX_MESSAGE_CHARS.toLocaleString('en-GB')} characters at most). Please send a shorter one; we can carry on from where we were.`;
 
 /** Dependencies of {@link createHelpdeskApplication}. */
 export interface HelpdeskBotDeps {
@@ -27,7 +33,8 @@ export interface HelpdeskBotDeps {
 /**
  * Builds the Teams AI `Application` that handles every activity: members joining get the
  * welcome and the menu, and messages (typed or card submissions) continue the main dialog, or
- * begin it when none is active; its stack is kept in conversation state.
+ * begin it when none is active; its stack is kept in conversation state. A message longer than
+ * {@link MAX_MESSAGE_CHARS} is refused with a short explanation before any dialog reads it.
  */
 export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<HelpdeskTurnState> {
   const app = new Application<HelpdeskTurnState>({
@@ -57,6 +64,11 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
   const dialogs = new DialogSet(dialogState).add(deps.mainDialog);
   app.activity(ActivityTypes.Message, async (context: TurnContext, state: HelpdeskTurnState) => {
     if (await deps.teamsAgents?.relay.forwardFromPerson(context)) return;
+    if ((context.activity.text ?? '').length > MAX_MESSAGE_CHARS) {
+      // Refused before any prompt or pattern sees it, and without touching the dialog state.
+      await context.sendActivity(MessageFactory.text(TOO_LONG_TEXT, TOO_LONG_TEXT));
+      return;
+    }
     dialogState.bind(context, state);
     if (context.activity.channelId === Channels.Emulator) {
       await runDialog(deps.mainDialog, context, dialogState);

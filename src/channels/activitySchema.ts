@@ -1,9 +1,16 @@
 import { z } from 'zod';
+import { hasControlCharacters, MAX_ID_LENGTH } from './requestGuards';
 
 const optionalText = z.string({ invalid_type_error: 'must be a string' }).optional();
+/** An id that is stored, logged and used as a key: bounded and free of control characters. The value is never echoed. */
+const idText = z
+  .string({ required_error: 'is required', invalid_type_error: 'must be a string' })
+  .min(1, 'must be a non-empty string')
+  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
+  .refine((v) => !hasControlCharacters(v), 'must not contain control characters');
 const account = z
   .object({
-    id: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string'),
+    id: idText,
     name: optionalText,
     aadObjectId: optionalText,
     role: optionalText,
@@ -20,10 +27,10 @@ export const inboundActivitySchema = z
   .object({
     type: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string'),
     channelId: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string'),
-    conversation: z.object({ id: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'must be a non-empty string') }, { required_error: 'is required', invalid_type_error: 'must be an object' }).passthrough(),
+    conversation: z.object({ id: idText }, { required_error: 'is required', invalid_type_error: 'must be an object' }).passthrough(),
     from: z.object(account.shape, { required_error: 'is required', invalid_type_error: 'must be an object' }).passthrough(),
     recipient: z.object(account.shape, { invalid_type_error: 'must be an object' }).passthrough().optional(),
-    id: optionalText,
+    id: idText.optional(),
     text: z.string({ invalid_type_error: 'must be a string' }).max(10000, 'must be at most 10000 characters').optional(),
     serviceUrl: z.string({ invalid_type_error: 'must be a string' }).url('must be a URL').optional(),
     deliveryMode: z

@@ -270,6 +270,42 @@ const commonInputSchema = z.object({
   sourceActivityId: z.string().min(1).max(1024).optional(),
 });
 
+/** Removes control characters other than tab and newline, and cuts to `max` characters. */
+function cleanText(value: unknown, max: number): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  // eslint-disable-next-line no-control-regex
+  const cleaned = [...value.slice(0, max * 2).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\p{Cf}]/gu, '')].slice(0, max).join('').trim();
+  return cleaned === '' ? undefined : cleaned;
+}
+
+/**
+ * Makes the fields of a ticket that come from a chat client safe to store, so that a strange
+ * display name, a long message or an odd activity id can never stop a ticket (for example a
+ * security alarm) from being opened: the requester's name and staff id lose control and format
+ * characters and are cut to fit, the summary and transcript texts are cut to their limit, an
+ * activity id that is too long or holds control characters is left out, and only the most
+ * recent turns are kept. Fields the product sets itself are left for validation.
+ */
+export function sanitiseTicketInput(input: CreateTicketInput): CreateTicketInput {
+  const { name, staffId, ...requester } = input.requester ?? {};
+  const cleanName = cleanDisplayName(name, 200);
+  const cleanStaffId = cleanDisplayName(staffId, 100);
+  const id = input.sourceActivityId;
+  // eslint-disable-next-line no-control-regex
+  const sourceActivityId = typeof id === 'string' && id.length > 0 && id.length <= 1024 && !/[\u0000-\u001f\u007f]/.test(id) ? id : undefined;
+  const transcript = Array.isArray(input.transcript)
+    ? input.transcript.slice(-MAX_TRANSCRIPT_TURNS).map((t) => ({ ...t, text: cleanText(t.text, MAX_TEXT_LENGTH) ?? '' }))
+    : input.transcript;
+  const { sourceActivityId: _dropped, ...rest } = input;
+  return {
+    ...rest,
+    requester: { ...requester, ...(cleanName ? { name: cleanName } : {}), ...(cleanStaffId ? { staffId: cleanStaffId } : {}) },
+    summary: cleanText(input.summary, MAX_TEXT_LENGTH) ?? input.summary,
+    transcript,
+    ...(sourceActivityId ? { sourceActivityId } : {}),
+  } as CreateTicketInput;
+}
+
 /** Schema of {@link CreateTicketInput}. */
 export const createTicketInputSchema = ticketSubjectSchema.and(commonInputSchema);
 

@@ -10,6 +10,7 @@ import {
   isTicketId,
   MAX_TEXT_LENGTH,
   MAX_TRANSCRIPT_TURNS,
+  sanitiseTicketInput,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   TICKET_TYPES,
@@ -256,7 +257,7 @@ export class TicketService {
    * @throws TicketValidationError when the input is invalid.
    */
   async createTicket(input: CreateTicketInput): Promise<Ticket> {
-    const data = parse(createTicketInputSchema, input);
+    const data = parse(createTicketInputSchema, sanitiseTicketInput(input));
     const createdAt = this.now().toISOString();
     const transcript = data.transcript.slice(-MAX_TRANSCRIPT_TURNS).map((t) => ({ ...t, text: redactTranscriptText(t.text) }));
     const build = (id: string): Ticket => ({

@@ -56,8 +56,8 @@ export interface Verification {
 }
 
 /**
- * Builds the verification services from the config: Twilio when configured, otherwise (never
- * in production) the dev outbox; the HMAC secret from `VERIFICATION_SECRET` or, in
+ * Builds the verification services from the config: Twilio when configured, otherwise (only in
+ * development without an App ID or Graph) the dev outbox; the HMAC secret from `VERIFICATION_SECRET` or, in
  * development, from `DATA_DIR/verification.secret`.
  * @throws Error in production without Twilio or without a secret
  */
@@ -80,8 +80,8 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
         webOtpHost,
         voiceRepeat: setup.voiceRepeatUrl ? { url: setup.voiceRepeatUrl, tokens: repeatTokens } : undefined,
       });
-    } else if (config.nodeEnv === 'production') {
-      throw new Error('Twilio must be configured when NODE_ENV is production');
+    } else if (config.nodeEnv !== 'development' || config.microsoftApp.id || config.directory.graph) {
+      throw new Error('Twilio must be configured: the dev outbox is only for NODE_ENV=development without MICROSOFT_APP_ID or Microsoft Graph');
     } else {
       outbox = new DevOutbox({ clock, logger, webOtpHost });
       sender = outbox;

@@ -121,6 +121,7 @@ describe('loadConfig: MongoDB', () => {
 
 const TWILIO = { TWILIO_ACCOUNT_SID: `AC${'0123456789abcdef'.repeat(2)}`, TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM_NUMBER: '+447700900000' };
 const GRAPH = { GRAPH_TENANT_ID: '11111111-2222-3333-4444-555555555555', GRAPH_CLIENT_ID: '66666666-7777-8888-9999-000000000000', GRAPH_CLIENT_SECRET: 'graph-secret' };
+const APP_ID_FOR_OUTBOX = '00000000-0000-0000-0000-000000000002';
 const PRODUCTION = {
   NODE_ENV: 'production',
   MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001',
@@ -190,8 +191,20 @@ describe('config: verification, directory and Twilio', () => {
       TWILIO_AUTH_TOKEN: expect.stringMatching(/required because TWILIO_ACCOUNT_SID is set/),
       TWILIO_FROM_NUMBER: expect.stringMatching(/required because TWILIO_ACCOUNT_SID is set/),
     });
-    expect(Object.keys(problems({ GRAPH_CLIENT_SECRET: 's', GRAPH_CLIENT_ID: GRAPH.GRAPH_CLIENT_ID }))).toEqual(['GRAPH_TENANT_ID']);
-    expect(problems({ ...GRAPH, DIRECTORY_FILE: 'x.json' })).toEqual({ DIRECTORY_FILE: expect.stringMatching(/not be set together/) });
+    expect(Object.keys(problems({ ...TWILIO, GRAPH_CLIENT_SECRET: 's', GRAPH_CLIENT_ID: GRAPH.GRAPH_CLIENT_ID }))).toEqual(['GRAPH_TENANT_ID']);
+    expect(problems({ ...TWILIO, ...GRAPH, DIRECTORY_FILE: 'x.json' })).toEqual({ DIRECTORY_FILE: expect.stringMatching(/not be set together/) });
+  });
+
+  it.each([
+    ['NODE_ENV=test', { NODE_ENV: 'test' }, /because NODE_ENV is test/],
+    ['an App ID', { MICROSOFT_APP_ID: APP_ID_FOR_OUTBOX, MICROSOFT_APP_PASSWORD: 'p' }, /because MICROSOFT_APP_ID is set/],
+    ['Microsoft Graph', { ...GRAPH }, /because the GRAPH_\* variables are set/],
+  ])('keeps the dev outbox to local development: Twilio is required with %s', (_name, env, why) => {
+    const found = problems(env);
+    expect(Object.keys(found).filter((k) => k.startsWith('TWILIO_')).sort()).toEqual(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER']);
+    expect(found.TWILIO_ACCOUNT_SID).toMatch(why);
+    expect(found.TWILIO_ACCOUNT_SID).toMatch(/dev outbox is only for NODE_ENV=development/);
+    expect(() => loadConfig({ ...env, ...TWILIO })).not.toThrow();
   });
 
   it('requires a secret, Twilio and a real directory in production, reported together', () => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SHUTDOWN_GRACE_MS } from '../../src/server';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -11,8 +12,15 @@ interface Run {
   stderr: string;
 }
 
+/** What `onStdout` may do to the running bot. */
+interface Control {
+  kill(signal: NodeJS.Signals): void;
+  /** Closes the reading end of the bot's standard output, as when the process that started it dies. */
+  closeStdout(): void;
+}
+
 /** Starts the real entry point with the given environment; `onStdout` may act on output. */
-function startBot(env: NodeJS.ProcessEnv, onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void): Promise<Run> {
+function startBot(env: NodeJS.ProcessEnv, onStdout?: (text: string, control: Control) => void): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
       cwd: ROOT,
@@ -23,10 +31,10 @@ function startBot(env: NodeJS.ProcessEnv, onStdout?: (text: string, kill: (signa
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString();
-      onStdout?.(stdout, (s) => child.kill(s));
+      onStdout?.(stdout, { kill: (s) => child.kill(s), closeStdout: () => child.stdout.destroy() });
     });
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -35,7 +43,7 @@ function startBot(env: NodeJS.ProcessEnv, onStdout?: (text: string, kill: (signa
 }
 
 // Start-up trains the knowledge model and opens the store: allow for a busy machine.
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 describe('process start-up and shutdown', () => {
   it('exits 1 with one message listing every config problem and no stack trace', async () => {
@@ -51,15 +59,32 @@ describe('process start-up and shutdown', () => {
   it('starts, then stops cleanly with exit code 0 on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-start-'));
     let signalled = false;
-    const run = await startBot({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' }, (out, kill) => {
+    const run = await startBot({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info' }, (out, control) => {
       if (!signalled && out.includes('MFA helpdesk bot listening')) {
         signalled = true;
-        kill('SIGTERM');
+        control.kill('SIGTERM');
       }
     });
     rmSync(dataDir, { recursive: true, force: true });
     expect(signalled).toBe(true);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('"msg":"stopped"');
+  });
+
+  it('still stops within the grace period on SIGTERM when its standard output has gone away', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-epipe-'));
+    let signalledAt = 0;
+    const run = await startBot({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'debug' }, (out, control) => {
+      if (signalledAt === 0 && out.includes('MFA helpdesk bot listening')) {
+        control.closeStdout();
+        signalledAt = Date.now();
+        // Give the bot a moment to find its pipe closed (debug lines keep coming), then stop it.
+        setTimeout(() => control.kill('SIGTERM'), 300);
+      }
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(signalledAt).toBeGreaterThan(0);
+    expect(run.code).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(SHUTDOWN_GRACE_MS);
   });
 });
