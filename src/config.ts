@@ -433,7 +433,7 @@ function crossFieldProblems(env: NodeJS.ProcessEnv): ConfigProblem[] {
   }
   const anyTwilio = twilioVars.some((n) => get(n) !== undefined);
   const nodeEnv = get('NODE_ENV') ?? 'development';
-  if (!anyTwilio && nodeEnv !== 'production' && (nodeEnv !== 'development' || appId || anyGraph)) {
+  if (!anyTwilio && (nodeEnv === 'test' || (nodeEnv === 'development' && (appId || anyGraph)))) {
     // The dev outbox serves live codes over HTTP: only a local, unauthenticated development set-up with the sample or a file directory may use it.
     const why = nodeEnv !== 'development' ? `NODE_ENV is ${nodeEnv}` : appId ? 'MICROSOFT_APP_ID is set' : 'the GRAPH_* variables are set';
     for (const name of twilioVars) {

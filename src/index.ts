@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config';
-import { buildHelpdesk } from './composition';
+import { buildHelpdesk, type Helpdesk } from './composition';
 import { createLogger, redact } from './logger';
 import { SHUTDOWN_GRACE_MS } from './server';
 
@@ -20,17 +20,7 @@ async function main(): Promise<void> {
   // A reader of standard output that goes away (the parent process died) must not leave errors unhandled.
   process.stdout.on('error', () => undefined);
   const logger = createLogger({ level: config.logLevel });
-  let helpdesk;
-  try {
-    helpdesk = await buildHelpdesk(config, logger);
-    await helpdesk.start();
-  } catch (err) {
-    logger.fatal({ err: redact(err) }, 'could not start');
-    process.stderr.write(`Could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  }
-
-  const running = helpdesk;
+  let helpdesk: Helpdesk | undefined;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -38,7 +28,8 @@ async function main(): Promise<void> {
     // Whatever happens to the log (its pipe may be gone), the process ends within the grace period.
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + HARD_STOP_MARGIN_MS);
     quietly(() => logger.info({ signal }, 'shutting down'));
-    running
+    if (!helpdesk) process.exit(0);
+    helpdesk
       .stop()
       .then(() => {
         quietly(() => logger.info('stopped'));
@@ -54,6 +45,17 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => {
     quietly(() => logger.error({ err: redact(reason) }, 'unhandled promise rejection'));
   });
+  // Signals are handled before the server starts listening, so one that arrives right after start-up still stops it cleanly.
+  try {
+    const built = await buildHelpdesk(config, logger);
+    if (stopping) process.exit(0);
+    helpdesk = built;
+    await built.start();
+  } catch (err) {
+    quietly(() => logger.fatal({ err: redact(err) }, 'could not start'));
+    process.stderr.write(`Could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
 }
 
 /** Extra time, after the server's grace period, before a stop that hangs is forced. */
