@@ -132,14 +132,7 @@ export class EscalateDialog extends HelpdeskDialog {
       return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
     }
     if (type === 'exception_request') {
-      if (identity && !identity.verified && identity.reason === 'compromised') {
-        await step.context.sendActivity(
-          say(
-            `I can't pass on an exception request for this account: accounts that have been compromised always have MFA enforced and can't be exempted. Please contact your local administrator or the helpdesk on ${HELPDESK_PHONE}.`,
-          ),
-        );
-        return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
-      }
+      // A flagged account is not told so: its request becomes a ticket like any unverified one (P1 for the flag).
       return step.beginDialog(EXCEPTION_FORM);
     }
     const newNumber = typeof step.options?.details.newNumberE164 === 'string' ? step.options.details.newNumberE164 : undefined;

@@ -14,6 +14,12 @@ export const MAX_UNKNOWN_LOOKUPS = 3;
 /** Said when the bot cannot prove who the user is. */
 export const PERSON_INSTEAD = 'A person at the helpdesk will verify you instead.';
 
+/**
+ * The one reply for every account that cannot get a code (guest, flagged as compromised, no phone
+ * method, no other number): before proof nothing may tell what the directory knows about it.
+ */
+export const NO_CODE_FOR_ACCOUNT = `I can't send a code for that account, so I can't check it's you here. ${PERSON_INSTEAD}`;
+
 export type { VerifiedIdentity } from '../src/verification/sessions';
 
 /** Services the identity check needs. */

@@ -20,6 +20,7 @@ import { textOptions } from './prompts';
 import { say } from './reply';
 import {
   MAX_UNKNOWN_LOOKUPS,
+  NO_CODE_FOR_ACCOUNT,
   PERSON_INSTEAD,
   fromChallenge,
   notVerified,
@@ -134,22 +135,14 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     v.email = person.email;
     v.displayName = person.displayName;
     v.staffId = person.staffId;
-    if (person.guest) {
-      return this.fail(
-        step,
-        'guest',
-        `Guest accounts are managed by their home organisation, so I can't verify you with a code here. ${PERSON_INSTEAD} You can also contact your own organisation's IT helpdesk.`,
-      );
-    }
-    if (person.compromised) {
-      return this.fail(step, 'compromised', verificationMessage({ ok: false, reason: 'not_eligible', detail: 'compromised' }, { now: this.deps.clock.now() }));
-    }
+    // Guest and compromised accounts get the same reply as any other account without a code.
+    if (person.guest) return this.fail(step, 'guest', NO_CODE_FOR_ACCOUNT);
+    if (person.compromised) return this.fail(step, 'compromised', NO_CODE_FOR_ACCOUNT);
     const excluded = step.options?.excludeMethods ?? [];
     const all = offersFor(person);
     const offers = all.filter((o) => o.method === undefined || !excluded.includes(o.method));
     if (offers.length === 0) {
-      const why = all.length > 0 ? "You don't have another number registered for MFA that I can use" : "You don't have a mobile or phone number registered for MFA";
-      return this.fail(step, 'no_phone_method', `${why}, so I can't send you a code. ${PERSON_INSTEAD}`);
+      return this.fail(step, 'no_phone_method', NO_CODE_FOR_ACCOUNT);
     }
     const lockedUntil = await this.deps.verification.lockedOutUntil(person.id);
     if (lockedUntil !== undefined) {

@@ -3,6 +3,7 @@ import { Application } from '@microsoft/teams-ai/lib/Application';
 import { ActivityTypes, Channels, MessageFactory, type Storage, type TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, runDialog, type Dialog } from 'botbuilder-dialogs';
 import { menuMessage } from '../../dialogs/menu';
+import { runGuardedTurn } from './flowGuard';
 import { HelpdeskTurnState, TurnDialogState } from './helpdeskTurnState';
 
 /** Text of the welcome sent when someone joins the conversation. */
@@ -70,13 +71,20 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
       return;
     }
     dialogState.bind(context, state);
-    if (context.activity.channelId === Channels.Emulator) {
-      await runDialog(deps.mainDialog, context, dialogState);
-      return;
-    }
-    const dc = await dialogs.createContext(context);
-    const result = await dc.continueDialog();
-    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(deps.mainDialog.id);
+    await runGuardedTurn(
+      context,
+      state.conversation,
+      async () => {
+        if (context.activity.channelId === Channels.Emulator) {
+          await runDialog(deps.mainDialog, context, dialogState);
+          return;
+        }
+        const dc = await dialogs.createContext(context);
+        const result = await dc.continueDialog();
+        if (result.status === DialogTurnStatus.empty) await dc.beginDialog(deps.mainDialog.id);
+      },
+      deps.botAppId,
+    );
   });
 
   return app;

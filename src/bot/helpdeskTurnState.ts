@@ -7,6 +7,8 @@ import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 export interface HelpdeskConversationState extends DefaultConversationState {
   /** The dialog stack of the current conversation. */
   dialogState?: DialogState;
+  /** Who started the guided flow that is waiting for an answer; only they may answer it. */
+  flowUserId?: string;
 }
 
 /** Turn state of the application: conversation and user state are kept in the product's store. */

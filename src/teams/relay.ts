@@ -270,15 +270,27 @@ export class LiveRelay {
 
   /**
    * Handles a `handoff.status` event from an agent hub in the person's conversation: logs it,
-   * records it on the ticket and in the chat's state; `completed` ends the live chat.
-   * @returns false when the conversation has no chat with an agent.
+   * records it on the ticket and in the chat's state; `completed` ends the live chat. Accepted
+   * only with `HANDOFF_TO_HUB`, for a chat that was really handed to a hub, and from a sender
+   * other than the person.
+   * @returns false when the event is ignored.
    */
   async onHandoffStatus(context: TurnContext): Promise<boolean> {
     const a = context.activity;
+    if (!this.options.handoffToHub) {
+      this.options.logger.warn('handoff.status ignored: HANDOFF_TO_HUB is off');
+      return false;
+    }
     const relay = a.conversation?.id ? await this.options.store.latestRelayForPerson(a.conversation.id) : undefined;
     const parsed = handoffStatusSchema.safeParse(a.value);
     if (!relay || !parsed.success) {
       this.options.logger.warn({ hasRelay: relay !== undefined, valid: parsed.success }, 'handoff.status ignored');
+      return false;
+    }
+    // Only the hub a hand-off was really sent to may report on it: never the person's own client.
+    const personId = relay.personReference.user?.id;
+    if (relay.hub === undefined || !a.from?.id || a.from.id === personId) {
+      this.options.logger.warn({ ticketId: relay.ticketId, initiated: relay.hub !== undefined, fromPerson: a.from?.id === personId }, 'handoff.status ignored: no hand-off was sent, or it came from the person');
       return false;
     }
     const state = parsed.data.state;

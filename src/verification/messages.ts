@@ -65,9 +65,8 @@ export function verificationMessage(failure: VerificationFailure, options: Messa
     case 'identity_not_proven':
       return 'Before I can check a new number, I need to confirm it is you with a code sent to a number we already hold. We can do that now.';
     case 'not_eligible':
-      return failure.detail === 'guest'
-        ? 'Guest accounts are managed by their home organisation, so I can\'t verify them here. Please contact your own IT helpdesk, or talk to a person at this helpdesk.'
-        : 'For your security I can\'t verify this account with a code. A person at the helpdesk will help you instead.';
+      // One reply for guests and flagged accounts alike: nothing about the account is revealed.
+      return "I can't send a code for that account, so I can't check it's you here. A person at the helpdesk will verify you instead.";
     case 'send_failed':
       return failure.failure.userMessage;
     case 'wrong_code':

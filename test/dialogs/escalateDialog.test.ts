@@ -59,7 +59,7 @@ const cases: Case[] = [
     options: lost(false, false),
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['carol.white@example.nhs.net', [/don't have a mobile or phone number registered/, /opened ticket \*\*MFA-\d{6}\*\* \(priority P2\).*call you back on a number from your HR record/s]],
+      ['carol.white@example.nhs.net', [/I can't send a code for that account/, /opened ticket \*\*MFA-\d{6}\*\* \(priority P2\).*call you back on a number from your HR record/s]],
     ],
     ticket: (t) => {
       expect(t).toMatchObject({ type: 'lost_device', priority: 'P2', requester: { email: 'carol.white@example.nhs.net' } });
@@ -71,7 +71,7 @@ const cases: Case[] = [
     options: lost(false, true),
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['bob.jones@example.nhs.net', [/don't have another number registered for MFA that I can use/, /opened ticket.*priority P3/s]],
+      ['bob.jones@example.nhs.net', [/I can't send a code for that account/, /opened ticket.*priority P3/s]],
     ],
     ticket: (t) => expect(t.verification).toEqual({ verified: false, reason: `no phone method; ${NOT_VERIFIED_INSTRUCTION}` }),
   },
@@ -121,7 +121,7 @@ const cases: Case[] = [
     options: { kind: 'handoff', type: 'suspicious_prompt', summary: 'MFA prompts the person did not start; none approved', details: { anyApproved: false, approvalUnsure: false, promptCount: 'Just one', passwordReset: true } },
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['dan.brown@example.nhs.net', [/For your security I can't verify this account/, /opened ticket.*priority P1/s]],
+      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /opened ticket.*priority P1/s]],
     ],
     ticket: (t) => {
       expect(t).toMatchObject({ type: 'suspicious_prompt', priority: 'P1', accountCompromised: true, verification: { verified: false, reason: 'compromised' } });
@@ -164,11 +164,11 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'exception request, Dan (compromised): refused with the reason, no ticket',
+    name: 'exception request, Dan (compromised): the flag is not revealed; the request goes on like any unverified one',
     options: { kind: 'handoff', type: 'exception_request', summary: 'MFA exception request: Something else', details: { reasonCategory: 'Something else', justification: 'I find it annoying to approve prompts.', needsLocalAdminApproval: true } },
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['dan.brown@example.nhs.net', [/For your security I can't verify this account/, /can't pass on an exception request.*compromised.*can't be exempted/s]],
+      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /How long do you need the exception for\?/]],
     ],
     ticket: null,
   },

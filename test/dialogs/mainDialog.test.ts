@@ -81,7 +81,7 @@ describe('MainDialog: identity checks that cannot succeed hand over', () => {
     const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services }));
     await playTranscript(client, [
       ['verify me', [/I need to check it's you/, /NHSmail email address/]],
-      ['carol.white@example.nhs.net', [/don't have a mobile or phone number registered/, /opened ticket \*\*MFA-\d{6}\*\*/]],
+      ['carol.white@example.nhs.net', [/I can't send a code for that account/, /opened ticket \*\*MFA-\d{6}\*\*/]],
     ]);
     const { items } = await world.tickets.list({});
     expect(items).toHaveLength(1);
