@@ -25,7 +25,6 @@ import {
   type EscalateValues,
   type ExceptionForm,
 } from './escalateTicket';
-import { HELPDESK_PHONE } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, choiceOptions, textOptions } from './prompts';
