@@ -1,6 +1,27 @@
 import { MessageFactory, type Activity, type TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { CODE_CHALLENGE_DIALOG } from '../../dialogs/codeChallengeDialog';
+import { ESCALATE_DIALOG } from '../../dialogs/escalateDialog';
+import { TICKET_STATUS_DIALOG } from '../../dialogs/ticketStatusDialog';
+import { VERIFY_IDENTITY_DIALOG } from '../../dialogs/verifyIdentityDialog';
 import type { HelpdeskConversationState } from './helpdeskTurnState';
+
+/** Flows that prove identity, open tickets or show them: private chats only. */
+const PERSONAL_ONLY_DIALOGS: ReadonlySet<string> = new Set([VERIFY_IDENTITY_DIALOG, CODE_CHALLENGE_DIALOG, ESCALATE_DIALOG, TICKET_STATUS_DIALOG]);
+
+/** Whether a verification, ticket or "my tickets" flow is anywhere on the (nested) dialog stack. */
+export function personalOnlyFlowActive(state: DialogState | undefined): boolean {
+  const pending: unknown[] = [state];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (!current || typeof current !== 'object' || !('dialogStack' in current) || !Array.isArray(current.dialogStack)) continue;
+    for (const instance of current.dialogStack as { id?: unknown; state?: { dialogs?: unknown } }[]) {
+      if (typeof instance.id === 'string' && PERSONAL_ONLY_DIALOGS.has(instance.id)) return true;
+      pending.push(instance.state?.dialogs);
+    }
+  }
+  return false;
+}
 
 /** Told to someone who writes while another person's flow is waiting for an answer. */
 export const SOMEONE_ELSES_FLOW_TEXT =
@@ -43,8 +64,9 @@ export function activeFlow(state: DialogState | undefined): string | undefined {
  * - every step of a flow comes from the user who started it: while a flow waits for an answer,
  *   anyone else in the conversation is told so and the flow is not touched;
  * - verification, ticket and "my tickets" flows run only in a private chat: in a channel or
- *   group chat the bot still answers questions, but a turn that would start a flow is undone
- *   (its replies are held back and its state restored) and the person is pointed to a 1:1 chat.
+ *   group chat the bot still answers questions and gives advice, but a turn that would start one
+ *   of those flows is undone (its replies are held back and its state restored) and the person
+ *   is pointed to a 1:1 chat.
  */
 export async function runGuardedTurn(
   context: TurnContext,
@@ -61,7 +83,7 @@ export async function runGuardedTurn(
   if (!isGroupConversation(context.activity)) {
     await run();
   } else {
-    const snapshot = conversation.dialogState && !before ? structuredClone(conversation.dialogState) : undefined;
+    const snapshot = conversation.dialogState && !personalOnlyFlowActive(conversation.dialogState) ? structuredClone(conversation.dialogState) : undefined;
     const held: Partial<Activity>[] = [];
     let holding = true;
     context.onSendActivities(async (_ctx, activities, next) => {
@@ -74,7 +96,7 @@ export async function runGuardedTurn(
     } finally {
       holding = false;
     }
-    if (activeFlow(conversation.dialogState)) {
+    if (personalOnlyFlowActive(conversation.dialogState)) {
       conversation.dialogState = snapshot;
       const text = personalOnlyText(botAppId);
       await context.sendActivity(MessageFactory.text(text, text));

@@ -57,7 +57,7 @@ describe('flows run in personal scope only, and every step comes from the user w
     await connector.stop();
   });
 
-  it.each(['verify me', "what's the status of my ticket", 'I lost my phone'])(
+  it.each(['verify me', "what's the status of my ticket", 'cancel my ticket', 'talk to a person'])(
     'in a channel thread, %j gets a pointer to a private chat and starts nothing',
     async (text) => {
       const thread = `${HELPDESK_TEAM};messageid=${Date.now()}${Math.floor(Math.random() * 1000)}`;
@@ -71,6 +71,19 @@ describe('flows run in personal scope only, and every step comes from the user w
       expect(textsOf(next.body)).not.toMatch(/How should I send|sent a 6-digit code/);
     },
   );
+
+  it('in a channel, advice in a guided flow is given, but the step that would open a ticket is not', async () => {
+    const thread = `${HELPDESK_TEAM};messageid=1700000000999`;
+    const first = await post(t.baseUrl, channelMessage(serviceUrl, MALLORY, 'I lost my phone', thread));
+    expect(textsOf(first.body)).toMatch(/another sign-in method/);
+    let last = '';
+    for (const answer of ['No', 'No', 'No', 'Yes', 'Yes']) {
+      last = textsOf((await post(t.baseUrl, channelMessage(serviceUrl, MALLORY, answer, thread))).body);
+      if (last.includes(personalOnlyText(undefined))) break;
+    }
+    expect(last).toContain(personalOnlyText(undefined));
+    expect((await t.helpdesk.tickets.list({ limit: 100 })).items).toEqual([]);
+  });
 
   it('in a channel, questions are still answered', async () => {
     const r = await post(t.baseUrl, channelMessage(serviceUrl, MALLORY, 'what is the helpdesk phone number?'));
