@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
 import { personalOnlyText, SOMEONE_ELSES_FLOW_TEXT } from '../../src/bot/flowGuard';
+import { codeInMessage } from '../support/dialogTranscripts';
 import { ConnectorStandIn } from './connectorStandIn';
 import { BOT, HELPDESK_TEAM, TENANT, post, replies, type Json } from './teamsActivities';
 
@@ -104,7 +105,7 @@ describe('flows run in personal scope only, and every step comes from the user w
     const sent = await post(t.baseUrl, sharedMessage(serviceUrl, conv, BOB, '1'));
     expect(textsOf(sent.body)).toMatch(/sent a 6-digit code/);
     // Mallory cannot type the code either.
-    const code = /\b(\d{6})\b/.exec(t.helpdesk.verification.outbox?.list().find((m) => m.to === '+447700900201')?.text ?? '')?.[1] ?? '000000';
+    const code = codeInMessage(t.helpdesk.verification.outbox?.list('+447700900201')[0]?.text ?? '');
     const typed = await post(t.baseUrl, sharedMessage(serviceUrl, conv, MALLORY, code));
     expect(replies(typed.body).map((a) => a.text)).toEqual([SOMEONE_ELSES_FLOW_TEXT]);
     expect(textsOf((await post(t.baseUrl, sharedMessage(serviceUrl, conv, BOB, code))).body)).toMatch(/right code/);
