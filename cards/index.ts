@@ -284,14 +284,13 @@ const knowledgeSubmitSchema = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('followup'), entryId: z.string().min(1) }),
   z.object({ verb: z.literal('start_dialog'), dialog: z.string().min(1), entryId: z.string().min(1) }),
   z.object({ verb: z.literal('steps'), outcome: z.enum(['done', 'stuck']), entryId: z.string().min(1) }),
-  z.object({ verb: z.literal('feedback'), helpful: z.boolean(), entryId: z.string().min(1) }),
 ]);
 
-/** The `value` of a submission from the answer, steps or feedback card. */
+/** The `value` of a submission from the answer or steps card. */
 export type KnowledgeCardSubmit = z.infer<typeof knowledgeSubmitSchema>;
 
 /**
- * Reads an activity `value` sent by the answer, steps or feedback card.
+ * Reads an activity `value` sent by the answer or steps card.
  * @returns the typed submission, or `undefined` when the value is not one of them
  */
 export function parseKnowledgeSubmit(value: unknown): KnowledgeCardSubmit | undefined {

@@ -69,12 +69,15 @@ export function answerMessage(entry: KnowledgeEntry, lookup: EntryLookup): Parti
 /** The feedback question asked after an answer. */
 export const FEEDBACK_QUESTION = 'Did this answer help?';
 
+/** The choices of {@link FEEDBACK_QUESTION}, in the order they are numbered. */
+export const FEEDBACK_CHOICES = ['Yes', 'No'] as const;
+
 /**
  * The "did this help?" question, once: the text with Yes and No as its choices (suggested
  * actions, or buttons where a client shows none), and "say yes or no" on the phone line.
  */
-export function feedbackMessage(_entryId?: string): Partial<Activity> {
-  return choiceMessage(FEEDBACK_QUESTION, ['Yes', 'No']);
+export function feedbackMessage(): Partial<Activity> {
+  return choiceMessage(FEEDBACK_QUESTION, FEEDBACK_CHOICES);
 }
 
 /**

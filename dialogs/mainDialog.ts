@@ -1,11 +1,12 @@
-import { ActivityTypes, type Activity } from 'botbuilder';
-import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ActivityTypes } from 'botbuilder';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { parseKnowledgeSubmit } from '../cards';
-import { normaliseCommand, recognizeCommand } from '../src/knowledge/commands';
+import { normaliseCommand } from '../src/knowledge/commands';
 import type { HelpdeskSlots } from '../src/knowledge/entities';
 import type { HelpdeskRecognition } from '../src/knowledge/recognizer';
 import type { KnowledgeEntry } from '../src/knowledge/types';
-import { answerMessage, fallbackMessage, feedbackMessage, type EntryLookup } from './answerMessage';
+import { ANSWER_DIALOG, AnswerDialog, isNewRequest, type AnswerOptions, type AnswerRatings } from './answerDialog';
+import { fallbackMessage, type EntryLookup } from './answerMessage';
 import { ChangeMethodDialog } from './changeMethodDialog';
 import { ESCALATE_DIALOG, EscalateDialog, type EscalateDeps } from './escalateDialog';
 import { ExceptionRequestDialog } from './exceptionRequestDialog';
@@ -25,7 +26,6 @@ export { PERSON_OPTION } from './mainRouting';
 /** Id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';
 const MAIN_WATERFALL = 'mainDialog.waterfall';
-const FEEDBACK_PROMPT = 'mainDialog.feedback';
 
 /** Text of the fallback when a card or button could not be placed. */
 export const FALLBACK_TEXT = "Sorry, I didn't quite get that. Pick one of the topics below, or ask your question in a different way.";
@@ -44,6 +44,8 @@ export interface MainDialogDeps {
   readonly understanding: Understanding;
   /** The services behind identity checks and tickets. */
   readonly services: EscalateDeps;
+  /** Where ratings of answers are kept. */
+  readonly feedback: AnswerRatings;
 }
 
 /** Options of the main waterfall when it is restarted to act on a topic's outcome. */
@@ -52,17 +54,12 @@ interface RouteOptions {
   readonly hops?: number;
 }
 
-/** Values kept while waiting for "did this help?". */
-interface FeedbackValues {
-  answeredEntryId?: string;
-}
-
 /**
  * The root dialog. Each turn it works out what the user wants (a menu or card choice, a
  * global request, or free text through the knowledge NLU), answers or starts the matching
  * conversation, and acts on how that conversation ended: done, hand over to a person, or move
- * to another topic. After an answer it asks whether it helped; anything else typed then is
- * treated as a new question.
+ * to another topic. An answer asks once whether it helped (never small talk or a guided
+ * conversation); anything else said instead is treated as a new request.
  */
 export class MainDialog extends ComponentDialog {
   private readonly understanding: Understanding;
@@ -80,10 +77,8 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new EscalateDialog(deps.services));
     this.addDialog(new VerifyIdentityDialog(deps.services));
     this.addDialog(new TicketStatusDialog(deps.services));
-    this.addDialog(new TextPrompt(FEEDBACK_PROMPT, async () => true));
-    this.addDialog(
-      new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterRouteStep.bind(this), this.feedbackStep.bind(this)]),
-    );
+    this.addDialog(new AnswerDialog(this.lookup, deps.feedback));
+    this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterRouteStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
   }
 
@@ -141,8 +136,6 @@ export class MainDialog extends ComponentDialog {
           }
           return step.beginDialog(ESCALATE_DIALOG, stuckHandoff(entry));
         };
-      case 'feedback':
-        return (step) => this.onFeedback(step, submit.helpful, entry);
       default:
         return undefined;
     }
@@ -168,11 +161,9 @@ export class MainDialog extends ComponentDialog {
     return step.endDialog();
   }
 
-  /** Sends an answer and waits for "did this help?". */
+  /** Answers with an entry, asking once whether it helped. */
   private async answer(step: WaterfallStepContext<RouteOptions>, entry: KnowledgeEntry): Promise<DialogTurnResult> {
-    await step.context.sendActivity(answerMessage(entry, this.lookup));
-    (step.values as FeedbackValues).answeredEntryId = entry.id;
-    return step.prompt(FEEDBACK_PROMPT, { prompt: feedbackMessage(entry.id) });
+    return step.beginDialog(ANSWER_DIALOG, { entryId: entry.id } satisfies AnswerOptions);
   }
 
   private async startEntryDialog(step: WaterfallStepContext<RouteOptions>, dialog: string, entry: KnowledgeEntry | undefined, slots: HelpdeskSlots = {}): Promise<DialogTurnResult> {
@@ -183,11 +174,10 @@ export class MainDialog extends ComponentDialog {
     return step.endDialog();
   }
 
-  /** After a topic or an answer: acts on the outcome, or passes the feedback answer on. */
+  /** After a topic or an answer: acts on the outcome, or routes a new request from the top. */
   private async afterRouteStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
-    const answered = (step.values as FeedbackValues).answeredEntryId;
-    if (answered !== undefined) return step.next(step.result);
     const result: unknown = step.result;
+    if (isNewRequest(result)) return step.replaceDialog(MAIN_WATERFALL);
     // A standalone identity check that could not succeed hands over: a person verifies them instead.
     if (isVerifyIdentityResult(result) && !result.verified && result.reason !== 'cancelled') {
       const pending: RouteOptions['pending'] = {
@@ -205,29 +195,4 @@ export class MainDialog extends ComponentDialog {
     }
     return step.replaceDialog(MAIN_WATERFALL, { pending: result, hops } satisfies RouteOptions);
   }
-
-  /** The reply to "did this help?": yes, no (a person is offered), or a new question. */
-  private async feedbackStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
-    const entry = this.lookup((step.values as FeedbackValues).answeredEntryId ?? '');
-    const activity = step.context.activity;
-    const submitted = parseKnowledgeSubmit(activity.value);
-    if (submitted?.verb === 'feedback') return this.onFeedback(step, submitted.helpful, entry);
-    const reply = recognizeCommand(typeof step.result === 'string' ? step.result : activity.text, ['reply']);
-    if (reply === 'yes' || reply === 'no') return this.onFeedback(step, reply === 'yes', entry);
-    // Anything else is a new request: route it from the top.
-    return step.replaceDialog(MAIN_WATERFALL);
-  }
-
-  private async onFeedback(step: WaterfallStepContext<RouteOptions>, helpful: boolean, entry: KnowledgeEntry | undefined): Promise<DialogTurnResult> {
-    if (helpful) {
-      await step.context.sendActivity(say('Glad that helped. Ask me anything else about MFA whenever you need.'));
-      return step.endDialog();
-    }
-    const reply: Partial<Activity> = say(
-      `Sorry that didn't help${entry ? ` with "${entry.topic}"` : ''}. You can ask in other words, pick a topic, or talk to a person.`,
-    );
-    await step.context.sendActivity(withPersonOption(reply));
-    return step.endDialog();
-  }
 }
-

@@ -59,14 +59,13 @@ export function textOptions(question: string, speak?: string): PromptOptions {
 
 /**
  * The text a card submission stands for when it answers a prompt: the steps card's buttons
- * answer "did that work?", the feedback card's answer yes or no, and `{ verb: 'choice', value }`
+ * answer "did that work?", and `{ verb: 'choice', value }` (the choices card)
  * picks a choice by its title. Returns `undefined` for anything else.
  */
 export function submissionAsText(value: unknown): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const v = value as { verb?: unknown; outcome?: unknown; helpful?: unknown; value?: unknown };
+  const v = value as { verb?: unknown; outcome?: unknown; value?: unknown };
   if (v.verb === 'steps') return v.outcome === 'done' ? 'Done, that worked' : v.outcome === 'stuck' ? "I'm stuck" : undefined;
-  if (v.verb === 'feedback' && typeof v.helpful === 'boolean') return v.helpful ? 'Yes' : 'No';
   if (v.verb === 'choice' && typeof v.value === 'string') return v.value;
   return undefined;
 }

@@ -30,6 +30,7 @@ import { TicketService } from './tickets/ticketService';
 import type { TicketNotifier } from './tickets/notifier';
 import { createTeamsAgents, type TeamsAgents } from './teams';
 import { MainDialog } from '../dialogs/mainDialog';
+import { FeedbackLog } from './knowledge/feedbackLog';
 import { transcriptMiddleware } from './bot/transcriptMiddleware';
 import { TranscriptLog } from './tickets/transcriptLog';
 import { RetentionSweeper, storeSchema } from './store/retention';
@@ -73,6 +74,8 @@ export interface Helpdesk {
   readonly directory: Directory;
   readonly verification: Verification;
   readonly knowledge: KnowledgeNlu;
+  /** Ratings of answers per knowledge entry (`npm run report:feedback`). */
+  readonly feedback: FeedbackLog;
   /** Ticket lifecycle; dialogs open tickets through it, the agents' API serves it. */
   readonly tickets: TicketService;
   /** Helpdesk agents in Teams: queue, ticket cards, live chat relay, updates to the person. */
@@ -196,11 +199,13 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   });
 
   useEverywhere(transcriptMiddleware(transcripts, logger));
+  const feedback = new FeedbackLog(store, clock);
   const mainDialog = new MainDialog({
+    feedback,
     understanding: knowledge,
     services: { directory, verification: verification.service, lookups: verification.lookups, sessions: verification.sessions, clock, tickets, transcripts },
   });
-  const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id, teamsAgents });
+  const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id, teamsAgents, feedback, logger });
   const routes: RouteInstaller[] = [
     ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger, now: () => new Date(clock.now()) }),
     pageRoutes({ path: AGENT_CONSOLE_PATH, dir: join(publicDir(), 'agent') }),
@@ -242,6 +247,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     directory,
     verification,
     knowledge,
+    feedback,
     tickets,
     teamsAgents,
     directLine,

@@ -2,6 +2,7 @@ import { AUDIT_COLLECTION, AUDIT_SEQUENCE } from './audit/auditLog';
 import { DIRECT_LINE_ACTIVITIES, DIRECT_LINE_CONVERSATIONS } from './channels/directLine/conversationLog';
 import { DIRECT_LINE_BUDGETS } from './channels/directLine/rateLimit';
 import { RECENT_ACTIVITIES_COLLECTION } from './bot/duplicateActivityMiddleware';
+import { FEEDBACK_COLLECTION } from './knowledge/feedbackLog';
 import { BOT_STATE_COLLECTION } from './store/botStorage';
 import type { MigrationScope } from './store/migration';
 import type { StoredCollection } from './store/retention';
@@ -39,6 +40,8 @@ export const STORE_LAYOUT: readonly StoredCollection[] = [
   { name: TEAMS_TICKET_POSTS_COLLECTION, retention: 'tickets', indexes: [['threadConversationId']] },
   { name: TEAMS_RELAYS_COLLECTION, retention: 'tickets', indexes: [['personConversationId', 'startedAt'], ['personConversationId', 'state', 'startedAt']] },
   { name: TEAMS_QUEUES_COLLECTION, retention: 'keep' },
+  // Ratings hold no personal data (an entry id, a channel, a verdict and times); kept as long as tickets, for the content owners.
+  { name: FEEDBACK_COLLECTION, retention: 'tickets', indexes: [['askedAt']] },
   { name: AUDIT_COLLECTION, retention: 'audit', indexes: [['seq'], ['personId', 'seq'], ['conversationId', 'seq']] },
 ];
 

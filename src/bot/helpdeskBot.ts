@@ -4,7 +4,10 @@ import { ActivityTypes, Channels, MessageFactory, type Storage, type TurnContext
 import { DialogSet, DialogTurnStatus, runDialog, type Dialog } from 'botbuilder-dialogs';
 import { menuMessage } from '../../dialogs/menu';
 import { runGuardedTurn } from './flowGuard';
+import type { FeedbackLog } from '../knowledge/feedbackLog';
+import type { Logger } from '../logger';
 import { HelpdeskTurnState, TurnDialogState } from './helpdeskTurnState';
+import { turnLogger } from './turnLogger';
 
 /** Text of the welcome sent when someone joins the conversation. */
 export const WELCOME_TEXT =
@@ -20,6 +23,9 @@ export const TOO_LONG_TEXT = `That message is too long for me to read (${MAX_MES
 export interface HelpdeskBotDeps {
   /** Where conversation and user state live: the product's store. */
   readonly storage: Storage;
+  /** Ratings from Teams' feedback buttons on answers are kept here. */
+  readonly feedback: Pick<FeedbackLog, 'record'>;
+  readonly logger: Logger;
   /** The root dialog that message turns are routed into. */
   readonly mainDialog: Dialog;
   /** The bot's Microsoft App ID, when set. */
@@ -33,9 +39,10 @@ export interface HelpdeskBotDeps {
 
 /**
  * Builds the Teams AI `Application` that handles every activity: members joining get the
- * welcome and the menu, and messages (typed or card submissions) continue the main dialog, or
- * begin it when none is active; its stack is kept in conversation state. A message longer than
- * {@link MAX_MESSAGE_CHARS} is refused with a short explanation before any dialog reads it.
+ * welcome and the menu, Teams feedback invokes rate an answer, and messages (typed or card
+ * submissions) continue the main dialog, or begin it when none is active; its stack is kept in
+ * conversation state. A message longer than {@link MAX_MESSAGE_CHARS} is refused with a short
+ * explanation before any dialog reads it.
  */
 export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<HelpdeskTurnState> {
   const app = new Application<HelpdeskTurnState>({
@@ -55,6 +62,13 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
     if (joined.length > 0) {
       await context.sendActivity(menuMessage(WELCOME_TEXT));
     }
+  });
+
+  // Teams' own feedback buttons on an answer (`feedbackLoopEnabled`): one rating per answer, kept
+  // with the answer's entry. What the person may type with it is not kept.
+  app.feedbackLoop(async (context, _state, data) => {
+    const outcome = await deps.feedback.record({ conversationId: context.activity.conversation?.id ?? '', answerId: data.replyToId ?? '' }, data.actionValue?.reaction === 'like');
+    turnLogger(context, deps.logger).info({ outcome, reaction: data.actionValue?.reaction }, 'answer feedback from Teams');
   });
 
   // One dialog set for every turn; each turn's stack comes from that turn's conversation state.

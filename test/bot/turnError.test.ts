@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { FeedbackLog } from '../../src/knowledge/feedbackLog';
+import { systemClock } from '../../src/clock';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { createHelpdeskApplication } from '../../src/bot/helpdeskBot';
@@ -42,7 +44,7 @@ describe('turn errors', () => {
     });
     const store = new SqliteDocumentStore({ filename: ':memory:' });
     const storage = new DocumentBotStorage(store);
-    const app = createHelpdeskApplication({ storage, mainDialog: new FragileDialog() });
+    const app = createHelpdeskApplication({ storage, mainDialog: new FragileDialog(), feedback: new FeedbackLog(store, systemClock), logger });
     const adapter = new TestAdapter(async (context) => {
       await app.run(context);
     });

@@ -34,7 +34,7 @@ async function repliesTo(client: DialogTestClient, text: string): Promise<Partia
 }
 
 async function reach(says: readonly string[], question: RegExp): Promise<DialogTestClient> {
-  const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services }));
+  const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
   let last: Partial<Activity>[] = [];
   for (const text of says) last = await repliesTo(client, text);
   expect(last.map((r) => r.text).join('\n')).toMatch(question);

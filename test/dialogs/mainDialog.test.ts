@@ -41,7 +41,8 @@ const transcripts: [string, Turn[]][] = [
   ['thanks gets a short reply', [['thanks!', /welcome|pleasure|glad/i]]],
   ['an MFA question gets the answer, then "did this help?"; yes closes it', [['do I need wifi for the code', [answerCard('internet_needed', /internet/i), feedback]], ['yes', /Glad that helped/]]],
   ['"no, it did not help" offers a person', [['can I use my Irish number', [answerCard('uk_numbers', /UK/), feedback]], ['no', both(/Sorry that didn't help/, offersPerson)]]],
-  ['the feedback card answers too', [['how long is the grace period', [answerCard('grace_period', /14 days/), feedback]], [submit({ verb: 'feedback', helpful: false, entryId: 'grace_period' }), both(/Sorry that didn't help/, offersPerson)]]],
+  ['a pressed No button (a choices card) answers too', [['how long is the grace period', [answerCard('grace_period', /14 days/), feedback]], [submit({ verb: 'choice', value: 'No' }), both(/Sorry that didn't help/, offersPerson)]]],
+  ['small talk is not followed by "did this help?"', [['thanks!', /welcome|pleasure|glad/i], ['hello', (r) => expect(r.text).toMatch(/^Hello!/)]]],
   ['a new question instead of feedback is answered', [['what number is the helpdesk', [answerCard('contact_helpdesk', /0333 200 1133/), feedback]], ['are guest users able to register for mfa', [answerCard('guest_users'), feedback]]]],
   ['an off-topic question is declined, with a person offered', [["what's the weather like tomorrow", both(/only help with questions about multi-factor authentication/, offersPerson)]]],
   ['gibberish gets "not sure", the 3 closest topics and a person', [['zxcv qwerty', both((r) => { expect(r.text).toMatch(/not sure|only help/); expect(suggestionTitles(r)).toHaveLength(4); }, offersPerson)]]],
@@ -71,14 +72,14 @@ const transcripts: [string, Turn[]][] = [
 
 describe('MainDialog', () => {
   it.each(transcripts)('%s', async (_name, turns) => {
-    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services }));
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
     await playTranscript(client, turns);
   });
 });
 
 describe('MainDialog: identity checks that cannot succeed hand over', () => {
   it('Carol (app only) asks to be verified: told a person will verify her, and a ticket records why', async () => {
-    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services }));
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
     await playTranscript(client, [
       ['verify me', [/I need to check it's you/, /NHSmail email address/]],
       ['carol.white@example.nhs.net', [/I can't send a code for that account/, /opened ticket \*\*MFA-\d{6}\*\*/]],
@@ -86,5 +87,28 @@ describe('MainDialog: identity checks that cannot succeed hand over', () => {
     const { items } = await world.tickets.list({});
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ type: 'other', verification: { verified: false, reason: 'no phone method' }, requester: { email: 'carol.white@example.nhs.net' } });
+  });
+});
+
+describe('MainDialog: ratings of answers', () => {
+  it('keeps each rating with the entry id, once per answer, and none for small talk or a guided conversation', async () => {
+    const feedbackLog = world.feedback;
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: feedbackLog }));
+    await playTranscript(client, [
+      ['do I need wifi for the code', [answerCard('internet_needed'), feedback]],
+      ['yes', /Glad that helped/],
+      ['yes', (r) => expect(r.text).not.toMatch(/Glad that helped/)],
+      ['can I use my Irish number', [answerCard('uk_numbers'), feedback]],
+      ['no', /Sorry that didn't help/],
+      ['can I use my Irish number', [answerCard('uk_numbers'), feedback]],
+      ['2', /Sorry that didn't help/],
+      ['thanks!', /welcome|pleasure|glad/i],
+      ['someone keeps sending me approve requests', [/Don't approve/, /Did you approve any/]],
+      ['cancel', /stopped/],
+    ]);
+    await expect(feedbackLog.countsByEntry()).resolves.toEqual([
+      { entryId: 'uk_numbers', helpful: 0, unhelpful: 2 },
+      { entryId: 'internet_needed', helpful: 1, unhelpful: 0 },
+    ]);
   });
 });

@@ -91,7 +91,7 @@ const cases: { name: string; first: string; skipped: (keyof typeof QUESTION)[]; 
 
 describe('guided flows start with what the first message says', () => {
   it.each(cases)('$name', async ({ first, skipped, asks, says }) => {
-    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services }));
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
     const replies = await repliesTo(client, first);
     for (const r of replies) expect(typeof r.speak).toBe('string');
     const questions = asked(replies);
@@ -101,7 +101,7 @@ describe('guided flows start with what the first message says', () => {
   });
 
   it('a skipped question still leaves the rest of the flow working: the stolen-phone flow hands over', async () => {
-    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services }));
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
     const turns: Turn[] = [
       ['my phone was stolen and I have no other way to sign in', [/Sorry to hear that/, /reset your NHSmail password now/, /0333 200 1133/, /still do your work/]],
       ["No, I can't work", /take it from here/],
