@@ -81,12 +81,12 @@ export function feedbackMessage(): Partial<Activity> {
 }
 
 /**
- * A reply for a classification that is not an answer: small talk, a "did you mean" list, or the
- * out-of-scope notice. Answers go through {@link answerMessage}.
- * @param result a `smalltalk`, `unknown` or `out_of_scope` classification
+ * A reply for a classification that is not an answer: small talk, the "not MFA, ask them" reply of a
+ * near-domain question, a "did you mean" list, or the out-of-scope notice. Answers go through {@link answerMessage}.
+ * @param result a `smalltalk`, `near_domain`, `unknown` or `out_of_scope` classification
  */
 export function fallbackMessage(result: Exclude<KnowledgeClassification, { kind: 'answer' }>): Partial<Activity> {
-  if (result.kind === 'smalltalk') return say(result.reply, result.speech);
+  if (result.kind === 'smalltalk' || result.kind === 'near_domain') return say(result.reply, result.speech);
   const intro =
     result.kind === 'out_of_scope'
       ? 'Sorry, I can only help with questions about multi-factor authentication (MFA) for NHSmail.'

@@ -31,6 +31,14 @@ const entrySchema = z
     followUps: z.array(nonEmpty).optional(),
     dialog: z.enum(KNOWLEDGE_DIALOGS).optional(),
     steps: z.object({ title: nonEmpty, items: z.array(nonEmpty).min(1) }).strict().optional(),
+    cases: z
+      .array(
+        z
+          .object({ method: z.enum(['app', 'sms', 'call']).optional(), device: z.enum(['iphone', 'android']).optional(), answer: nonEmpty, speech: speechSchema })
+          .strict()
+          .refine((c) => c.method !== undefined || c.device !== undefined, 'needs a method or a device'),
+      )
+      .optional(),
   })
   .strict();
 

@@ -4,8 +4,9 @@ import { Nlp, type NlpClassification } from '@nlpjs/nlp';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CommandRecognizer } from './commands';
+import { caseOf, shapeAnswer } from './answerShape';
 import { extractEntities } from './entities';
-import { COMMAND_PREFIX, NONE_INTENT, SMALLTALK_PREFIX, type HelpdeskRecognition } from './recognizer';
+import { COMMAND_PREFIX, NEAR_DOMAIN_PREFIX, NONE_INTENT, SMALLTALK_PREFIX, type HelpdeskRecognition } from './recognizer';
 import { defaultSmallTalkFile, findContentFile, KnowledgeBaseError, loadKnowledgeBase, loadSmallTalk } from './knowledgeBase';
 import { DomainRelevance } from './domainRelevance';
 import { canonicalize, SpellCorrector, words } from './textNormalizer';
@@ -33,6 +34,14 @@ export type KnowledgeClassification =
       readonly speech: string;
       readonly score: number;
     }
+  /** Near the domain but not MFA (passwords, locked accounts, Wi-Fi...): an honest "not MFA" and who can help. */
+  | {
+      readonly kind: 'near_domain';
+      readonly intent: string;
+      readonly reply: string;
+      readonly speech: string;
+      readonly score: number;
+    }
   /** About MFA, but not clear enough to answer: offer the closest entries. */
   | { readonly kind: 'unknown'; readonly suggestions: readonly KnowledgeEntry[] }
   /** Not about MFA at all (pay, weather, printers...): never answered with an MFA entry. */
@@ -44,6 +53,8 @@ export interface KnowledgeNluOptions {
   readonly smallTalk?: readonly SmallTalkIntent[];
   /** Off-topic example sentences, trained as the `None` intent. */
   readonly outOfScope?: readonly string[];
+  /** Near-domain IT topics that are not MFA, each with its "not MFA, ask them" reply. */
+  readonly nearDomain?: readonly SmallTalkIntent[];
   /** Minimum score (0..1) for an answer or small-talk reply; default {@link DEFAULT_THRESHOLD}. */
   readonly threshold?: number;
   /**
@@ -87,6 +98,40 @@ const silentLogger = {
   fatal: (): void => undefined,
 };
 
+/** What the conversation has just been about, kept in conversation state between turns. */
+export interface ConversationContext {
+  /** The entry just answered, or the entry of the guided flow just finished. */
+  readonly entryId?: string;
+}
+
+/**
+ * A message that reads as a follow-up: it starts with "and", "what about", "how about", "what if",
+ * "or", "also", "but", "then", "so", "why", or is at most four words long.
+ */
+const FOLLOW_UP = /^(?:(?:and|or|also|but|then|so|what about|how about|what if|why|how come)\b|(?:\S+(?: |$)){1,4}$)/;
+
+/** A follow-up that classifies on its own at least this well is a new question, not a follow-up. */
+const SURE_ALONE = 0.8;
+
+/** A fresh NLP.js pipeline for English that trains in memory and never logs. */
+function newNlp(): Nlp {
+  const container = containerBootstrap();
+  container.use(LangEn);
+  container.register('logger', silentLogger, true);
+  return new Nlp(
+    {
+      languages: ['en'],
+      autoSave: false,
+      autoLoad: false,
+      threshold: 0,
+      calculateSentiment: false,
+      forceNER: false,
+      nlu: { log: false, useNoneFeature: true },
+    },
+    container,
+  );
+}
+
 /**
  * Understands staff questions about MFA: an NLP.js neural classifier trained in memory from the
  * knowledge entries, small talk and off-topic examples, behind a typo-tolerant normaliser.
@@ -98,7 +143,11 @@ export class KnowledgeNlu {
   private readonly byTopic: ReadonlyMap<string, KnowledgeEntry>;
 
   private constructor(
-    private readonly nlp: Nlp,
+    /** Entries, small talk and near-domain topics. */
+    private readonly intentModel: Nlp,
+    /** The same intents against many off-topic sentences (`None`): tells whether a question is ours at all. */
+    private readonly domainModel: Nlp,
+    private readonly nearByIntent: ReadonlyMap<string, SmallTalkIntent>,
     private readonly speller: SpellCorrector,
     private readonly relevance: DomainRelevance,
     /** Minimum in-domain share of a question's content words. */
@@ -133,45 +182,41 @@ export class KnowledgeNlu {
       if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be between 0 and 1, got ${value}`);
     }
 
-    const container = containerBootstrap();
-    container.use(LangEn);
-    container.register('logger', silentLogger, true);
-    const nlp = new Nlp(
-      {
-        languages: ['en'],
-        autoSave: false,
-        autoLoad: false,
-        threshold: 0,
-        calculateSentiment: false,
-        forceNER: false,
-        nlu: { log: false, useNoneFeature: true },
-      },
-      container,
-    );
+    const nearDomain = options.nearDomain ?? loadSmallTalk(findContentFile('neardomain.json'));
 
     const corpus: string[] = [];
     const inDomain: { text: string; intent: string }[] = [];
+    const intentModel = newNlp();
+    const domainModel = newNlp();
     const add = (utterance: string, intent: string): void => {
       const text = canonicalize(utterance);
       if (text.length === 0) return;
       corpus.push(text);
-      if (intent !== NONE_INTENT) inDomain.push({ text, intent });
-      nlp.addDocument('en', text, intent);
+      if (intent === NONE_INTENT) {
+        domainModel.addDocument('en', text, NONE_INTENT);
+        return;
+      }
+      if (!intent.startsWith(NEAR_DOMAIN_PREFIX)) inDomain.push({ text, intent });
+      intentModel.addDocument('en', text, intent);
+      domainModel.addDocument('en', text, intent);
     };
     for (const entry of entries) {
       add(entry.topic, entry.id);
       for (const u of entry.utterances) add(u, entry.id);
     }
     for (const s of smallTalk) for (const u of s.utterances) add(u, SMALLTALK_PREFIX + s.intent);
+    for (const s of nearDomain) for (const u of s.utterances) add(u, NEAR_DOMAIN_PREFIX + s.intent);
     for (const u of outOfScope) add(u, NONE_INTENT);
-    await nlp.train();
+    await Promise.all([intentModel.train(), domainModel.train()]);
 
     const relevance = new DomainRelevance(inDomain);
     const speller = new SpellCorrector(corpus, { stem: (w) => relevance.stemWord(w) });
     const defaults = options.defaultSuggestions ?? DEFAULT_SUGGESTION_IDS;
     const trainingMs = performance.now() - started;
     return new KnowledgeNlu(
-      nlp,
+      intentModel,
+      domainModel,
+      new Map(nearDomain.map((n) => [n.intent, n])),
       speller,
       relevance,
       minRelevance,
@@ -182,6 +227,16 @@ export class KnowledgeNlu {
       trainingMs,
       new CommandRecognizer(),
     );
+  }
+
+  /**
+   * An entry's answer as it reads for this question: when the question names one of the cases the
+   * entry covers (a method, a device), that case comes first.
+   * @param entry the entry being answered
+   * @param question what the person asked
+   */
+  answerFor(entry: KnowledgeEntry, question: string): { readonly text: string; readonly speech: string } {
+    return shapeAnswer(entry, extractEntities(question));
   }
 
   /** Finds an entry by id. */
@@ -207,7 +262,32 @@ export class KnowledgeNlu {
    * Classifies one message.
    * @param text what the user typed or said
    */
-  async classify(text: string): Promise<KnowledgeClassification> {
+  async classify(text: string, context: ConversationContext = {}): Promise<KnowledgeClassification> {
+    const previous = context.entryId === undefined ? undefined : this.byId.get(context.entryId);
+    if (previous && FOLLOW_UP.test(canonicalize(text))) {
+      const followUp = await this.followUp(text, previous);
+      if (followUp) return followUp;
+    }
+    return this.classifyAlone(text);
+  }
+
+  /**
+   * A short follow-up ("and the phone call option?", "what about on iPhone?", "why?") read
+   * against the entry just answered: the same entry when it names one of the entry's cases,
+   * else the follow-up together with the entry's topic, when that is clear.
+   */
+  private async followUp(text: string, previous: KnowledgeEntry): Promise<KnowledgeClassification | undefined> {
+    const slots = extractEntities(text);
+    if (caseOf(previous, slots)) return { kind: 'answer', entry: previous, score: 1 };
+    const alone = await this.classifyAlone(text);
+    if (alone.kind === 'answer' && alone.score >= SURE_ALONE) return alone;
+    const together = await this.classifyAlone(`${text} ${previous.topic}`);
+    if (together.kind === 'answer') return together;
+    return alone.kind === 'answer' ? alone : undefined;
+  }
+
+  /** Classifies one message on its own, without the conversation. */
+  private async classifyAlone(text: string): Promise<KnowledgeClassification> {
     const trimmed = text.trim();
     const byTopic = this.byTopic.get(trimmed.toLowerCase());
     if (byTopic) return { kind: 'answer', entry: byTopic, score: 1 };
@@ -223,12 +303,20 @@ export class KnowledgeNlu {
       }
     }
 
-    const result = await this.nlp.process('en', normalized);
+    const [result, domain] = await Promise.all([this.intentModel.process('en', normalized), this.domainModel.process('en', normalized)]);
     const ranked = [...(result.classifications ?? [])].sort((a, b) => b.score - a.score);
     const top = ranked[0];
+    const domainTop = [...(domain.classifications ?? [])].sort((a, b) => b.score - a.score)[0];
+    const near = [top, domainTop].find((c) => c?.intent.startsWith(NEAR_DOMAIN_PREFIX) && c.score >= this.threshold);
+    const nearTopic = near && this.nearByIntent.get(near.intent.slice(NEAR_DOMAIN_PREFIX.length));
+    if (near && nearTopic) {
+      return { kind: 'near_domain', intent: nearTopic.intent, reply: nearTopic.reply, speech: nearTopic.speech, score: near.score };
+    }
     const { share, anchored } = this.relevance.score(normalized);
     const offTopicWords = !anchored && share !== undefined && share < this.minRelevance;
-    if (!top || offTopicWords || top.intent === NONE_INTENT || top.score <= 0) {
+    // The domain model says "not ours", unless every content word is in-domain and the intent is clear.
+    const notOurs = domainTop?.intent === NONE_INTENT && !(share === 1 && top !== undefined && top.score >= SURE_ALONE);
+    if (!top || offTopicWords || notOurs || top.intent === NONE_INTENT || top.score <= 0 || top.intent.startsWith(NEAR_DOMAIN_PREFIX)) {
       // A question that names a core term (MFA, phone, code...) is unclear rather than off-topic.
       return { kind: anchored ? 'unknown' : 'out_of_scope', suggestions: this.suggestions(ranked) };
     }
@@ -250,9 +338,9 @@ export class KnowledgeNlu {
    * knowledge entry, small talk or `None`, with the entities the guided flows ask about.
    * @param text what the user typed or said
    */
-  async recognize(text: string): Promise<HelpdeskRecognition> {
+  async recognize(text: string, context: ConversationContext = {}): Promise<HelpdeskRecognition> {
     const command = this.commands.recognize(text, ['anywhere', 'top']);
-    const classification = await this.classify(text);
+    const classification = await this.classify(text, context);
     const intents: Record<string, { score: number }> = {};
     if (command) intents[COMMAND_PREFIX + command.intent] = { score: command.score };
     switch (classification.kind) {
@@ -261,6 +349,9 @@ export class KnowledgeNlu {
         break;
       case 'smalltalk':
         intents[SMALLTALK_PREFIX + classification.intent] = { score: classification.score };
+        break;
+      case 'near_domain':
+        intents[NEAR_DOMAIN_PREFIX + classification.intent] = { score: classification.score };
         break;
       default:
         intents[NONE_INTENT] = { score: command ? 0 : 1 };

@@ -9,6 +9,8 @@ export const NONE_INTENT = 'None';
 export const COMMAND_PREFIX = 'command.';
 /** Prefix of small-talk intents, e.g. `smalltalk.greeting`. */
 export const SMALLTALK_PREFIX = 'smalltalk.';
+/** Prefix of near-domain intents (IT questions that are not MFA), e.g. `near.password_reset`. */
+export const NEAR_DOMAIN_PREFIX = 'near.';
 
 /** What a message means, in the Bot Framework `RecognizerResult` shape, with typed entities. */
 export interface HelpdeskRecognition extends RecognizerResult {

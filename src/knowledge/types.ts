@@ -25,6 +25,18 @@ export interface KnowledgeSteps {
   readonly items: readonly string[];
 }
 
+/** One case of an entry that covers several (which methods need the internet...), said first when asked about. */
+export interface KnowledgeCase {
+  /** The method the case is about, as the recognizer's `method` entity names it. */
+  readonly method?: 'app' | 'sms' | 'call';
+  /** The device the case is about, as the recognizer's `device` entity names it. */
+  readonly device?: 'iphone' | 'android';
+  /** The case on its own, for chat. */
+  readonly answer: string;
+  /** The case on its own, for the phone line. */
+  readonly speech: string;
+}
+
 /** One answerable topic of the knowledge base. */
 export interface KnowledgeEntry {
   /** Stable id, also the NLU intent name and the `entryId` of card submissions. */
@@ -44,6 +56,8 @@ export interface KnowledgeEntry {
   readonly dialog?: KnowledgeDialog;
   /** Numbered instructions repeated from the answer, for the steps card. */
   readonly steps?: KnowledgeSteps;
+  /** Cases the answer covers; the one a question names is said first. */
+  readonly cases?: readonly KnowledgeCase[];
 }
 
 /** A small-talk intent with its canned reply. */
