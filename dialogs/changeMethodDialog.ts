@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   TextPrompt,
   WaterfallDialog,
   type DialogTurnResult,
@@ -13,7 +12,7 @@ import type { EntryLookup } from './answerMessage';
 import { SECURITY_INFO_URL } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
-import { CHOICE_PROMPT, choiceOptions, textOptions } from './prompts';
+import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions, limitAttempts, textOptions } from './prompts';
 import { say } from './reply';
 import { guidedStepsMessages, requireSteps, STEPS_DONE, STEPS_STUCK } from './steps';
 
@@ -79,8 +78,8 @@ export class ChangeMethodDialog extends HelpdeskDialog {
   constructor(lookup: EntryLookup) {
     super(CHANGE_METHOD_DIALOG);
     this.defaultMethodSteps = requireSteps(lookup, CHANGE_DEFAULT_ENTRY);
-    this.addDialog(new ChoicePrompt(CHOICE_PROMPT));
-    this.addDialog(new TextPrompt(NUMBER_PROMPT, this.numberValidator.bind(this)));
+    this.addDialog(new HelpdeskChoicePrompt(CHOICE_PROMPT));
+    this.addDialog(new TextPrompt(NUMBER_PROMPT, limitAttempts(this.numberValidator.bind(this))));
     this.addDialog(
       new WaterfallDialog(STEPS, [
         this.whatStep.bind(this),

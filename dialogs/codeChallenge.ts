@@ -1,11 +1,13 @@
 import { InputHints, type Activity } from 'botbuilder';
 import type { PromptOptions } from 'botbuilder-dialogs';
 import type { Clock } from '../src/clock';
+import { choiceWords } from '../src/knowledge/choiceWords';
 import { recognizeCommand } from '../src/knowledge/commands';
 import type { Directory, Person, PhoneMethod } from '../src/directory/directory';
 import type { LookupLimiter } from '../src/verification/lookupLimiter';
 import type { Channel, Purpose } from '../src/verification/types';
 import type { VerificationService } from '../src/verification/verificationService';
+import type { ChoiceSpec } from './prompts';
 import { say, toSpeech } from './reply';
 
 /** Said when the user types a phone number: codes only go to numbers the directory holds. */
@@ -42,6 +44,16 @@ export interface CodeOffer {
   readonly place: string;
   /** The choice shown, e.g. "Text to mobile ending 101". */
   readonly title: string;
+}
+
+/**
+ * The choice for an offer, with the everyday words for it from `content/choiceWords.json`:
+ * "text", "sms", "ring", and with the phone, "text my mobile", "ring me on my office phone".
+ */
+export function offerChoice(offer: CodeOffer): ChoiceSpec {
+  const words = choiceWords();
+  const places = offer.method ? words.places[offer.method] : [];
+  return { title: offer.title, synonyms: words.channels[offer.channel].flatMap((c) => [c, ...places.map((p) => `${c} ${p}`)]) };
 }
 
 /** Begin options of {@link CodeChallengeDialog}. */

@@ -1,6 +1,5 @@
 import { ActionTypes, InputHints, type Activity } from 'botbuilder';
 import {
-  ChoicePrompt,
   ComponentDialog,
   TextPrompt,
   WaterfallDialog,
@@ -23,6 +22,7 @@ import {
   conversationIdOf,
   findBy,
   minutesLeft,
+  offerChoice,
   parseCodeReply,
   refusalWith,
   sayMasked,
@@ -33,7 +33,7 @@ import {
   type CodeChallengeOptions,
 } from './codeChallenge';
 import { afterCheckFailure, afterSendFailure, sendRequest, type NextMove } from './codeChallengeMoves';
-import { choiceOptions } from './prompts';
+import { HelpdeskChoicePrompt, choiceOptions, limitAttempts } from './prompts';
 
 /** Id of the send-and-check loop shared by the identity and new-number conversations. */
 export const CODE_CHALLENGE_DIALOG = 'codeChallengeDialog';
@@ -64,8 +64,8 @@ interface LoopOptions extends CodeChallengeOptions {
 export class CodeChallengeDialog extends ComponentDialog {
   constructor(private readonly deps: CodeChallengeDeps) {
     super(CODE_CHALLENGE_DIALOG);
-    this.addDialog(new ChoicePrompt(METHOD_PROMPT, this.methodValidator.bind(this)));
-    this.addDialog(new TextPrompt(CODE_PROMPT, this.codeValidator.bind(this)));
+    this.addDialog(new HelpdeskChoicePrompt(METHOD_PROMPT, this.methodValidator.bind(this)));
+    this.addDialog(new TextPrompt(CODE_PROMPT, limitAttempts(this.codeValidator.bind(this))));
     this.addDialog(new WaterfallDialog(LOOP, [this.askStep.bind(this), this.answerStep.bind(this)]));
     this.initialDialogId = LOOP;
   }
@@ -86,7 +86,7 @@ export class CodeChallengeDialog extends ComponentDialog {
       const message = `I've no other way to send you a code. ${NO_PERSON_TEXT}`;
       return this.fail(step, o.failure ?? 'send_failed', message);
     }
-    const choices = [...available.map((i) => o.offers[i].title), ...(o.offerPerson ? [PERSON_CHOICE] : [])];
+    const choices = [...available.map((i) => offerChoice(o.offers[i])), ...(o.offerPerson ? [PERSON_CHOICE] : [])];
     const options = choiceOptions(o.question ?? 'How should I send your code?', choices);
     return step.prompt(METHOD_PROMPT, withMaskedSpeech(options));
   }

@@ -1,6 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import {
-  ChoicePrompt,
+  DialogTurnStatus,
   TextPrompt,
   WaterfallDialog,
   type DialogContext,
@@ -25,9 +25,10 @@ import {
   type EscalateValues,
   type ExceptionForm,
 } from './escalateTicket';
+import { HELPDESK_PHONE } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
-import { CHOICE_PROMPT, choiceOptions, textOptions } from './prompts';
+import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions, limitAttempts, textOptions } from './prompts';
 import { PROVE_NEW_NUMBER_DIALOG, ProveNewNumberDialog, type ProveNewNumberOptions, type ProveNewNumberResult } from './proveNewNumberDialog';
 import { say } from './reply';
 import { isVerifyIdentityResult, type NotVerified, type VerifyIdentityDeps, type VerifyIdentityOptions, type VerifyIdentityResult } from './verifyIdentity';
@@ -38,6 +39,7 @@ export const ESCALATE_DIALOG = 'escalateDialog';
 const STEPS = 'escalateDialog.steps';
 const EXCEPTION_FORM = 'escalateDialog.exceptionForm';
 const MANAGER_PROMPT = 'escalateDialog.managerEmail';
+const CHECK_PROMPT = 'escalateDialog.checkFirst';
 
 /** Services the hand-over needs. */
 export interface EscalateDeps extends VerifyIdentityDeps {
@@ -60,8 +62,9 @@ function valuesOf(step: WaterfallStepContext): EscalateValues {
 export class EscalateDialog extends HelpdeskDialog {
   constructor(private readonly deps: EscalateDeps) {
     super(ESCALATE_DIALOG);
-    this.addDialog(new ChoicePrompt(CHOICE_PROMPT));
-    this.addDialog(new TextPrompt(MANAGER_PROMPT, this.managerEmailValidator.bind(this)));
+    this.addDialog(new HelpdeskChoicePrompt(CHOICE_PROMPT));
+    this.addDialog(new HelpdeskChoicePrompt(CHECK_PROMPT));
+    this.addDialog(new TextPrompt(MANAGER_PROMPT, limitAttempts(this.managerEmailValidator.bind(this))));
     this.addDialog(new VerifyIdentityDialog(deps));
     this.addDialog(new ProveNewNumberDialog(deps));
     this.addDialog(new WaterfallDialog(EXCEPTION_FORM, [this.durationStep.bind(this), this.managerStep.bind(this), this.formDoneStep.bind(this)]));
@@ -81,6 +84,23 @@ export class EscalateDialog extends HelpdeskDialog {
     return id === VERIFY_IDENTITY_DIALOG || id === PROVE_NEW_NUMBER_DIALOG;
   }
 
+  /**
+   * A prompt of the hand-over itself gave up. At the offer of an identity check the person is
+   * passed on without one; in the exception form the helpdesk number is given, since the
+   * request cannot be sent without its details.
+   */
+  protected override async onPromptGaveUp(innerDc: DialogContext): Promise<DialogTurnResult> {
+    if (innerDc.activeDialog?.id === CHECK_PROMPT) {
+      const steps = innerDc.stack.find((instance) => instance.id === STEPS);
+      const values: unknown = steps?.state?.values;
+      if (values && typeof values === 'object') (values as EscalateValues).skipped = 'no usable answer to the offer of an identity check';
+      return innerDc.endDialog({ value: CHECK_FIRST.no, index: 1, score: 0 } satisfies FoundChoice);
+    }
+    await innerDc.cancelAllDialogs();
+    await innerDc.context.sendActivity(say(`Please call the helpdesk on ${HELPDESK_PHONE} and a person will take your request.`));
+    return { status: DialogTurnStatus.complete, result: { kind: 'done' } satisfies TopicOutcome };
+  }
+
   /** A plain request for a person: the identity check is offered, not imposed. */
   private async offerCheckStep(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
     const d = step.options?.details;
@@ -98,7 +118,7 @@ export class EscalateDialog extends HelpdeskDialog {
     if (step.options?.type !== 'other') return step.next(true);
     await step.context.sendActivity(say("I'll pass you to the helpdesk."));
     return step.prompt(
-      CHOICE_PROMPT,
+      CHECK_PROMPT,
       choiceOptions("Shall I check it's you first with a code to your phone? It lets the helpdesk act faster.", [
         { title: CHECK_FIRST.yes, synonyms: ['yes', 'ok', 'check', 'verify'] },
         { title: CHECK_FIRST.no, synonyms: ['no', 'skip', 'just pass me on'] },

@@ -1,5 +1,4 @@
 import {
-  ChoicePrompt,
   TextPrompt,
   WaterfallDialog,
   type DialogTurnResult,
@@ -9,7 +8,7 @@ import {
 } from 'botbuilder-dialogs';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
-import { CHOICE_PROMPT, choiceOptions, textOptions } from './prompts';
+import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions, limitAttempts, textOptions } from './prompts';
 import { say } from './reply';
 
 /** Id of the exception-request conversation. */
@@ -52,8 +51,8 @@ function valuesOf(step: WaterfallStepContext): ExceptionValues {
 export class ExceptionRequestDialog extends HelpdeskDialog {
   constructor() {
     super(EXCEPTION_REQUEST_DIALOG);
-    this.addDialog(new ChoicePrompt(CHOICE_PROMPT));
-    this.addDialog(new TextPrompt(REASON_PROMPT, this.reasonValidator.bind(this)));
+    this.addDialog(new HelpdeskChoicePrompt(CHOICE_PROMPT));
+    this.addDialog(new TextPrompt(REASON_PROMPT, limitAttempts(this.reasonValidator.bind(this))));
     this.addDialog(
       new WaterfallDialog(STEPS, [this.categoryStep.bind(this), this.alternativeStep.bind(this), this.reasonStep.bind(this), this.finishStep.bind(this)]),
     );

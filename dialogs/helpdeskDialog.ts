@@ -3,7 +3,7 @@ import { ComponentDialog, DialogTurnStatus, type DialogContext, type DialogTurnR
 import { recognizeCommand } from '../src/knowledge/commands';
 import { menuMessage } from './menu';
 import type { TopicOutcome } from './outcome';
-import { submissionAsText } from './prompts';
+import { submissionAsText, takeGaveUp } from './prompts';
 import { say } from './reply';
 
 /** Help text shown when the user asks for help in the middle of a conversation. */
@@ -12,7 +12,8 @@ export const HELP_TEXT =
 
 /**
  * Base for every conversation of the bot. It handles the global interruptions at any step:
- * help (re-prompts), cancel, start over (back to the menu) and "talk to a person".
+ * help (re-prompts), cancel, start over (back to the menu) and "talk to a person", and a
+ * prompt that gave up after two re-prompts.
  */
 export abstract class HelpdeskDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
@@ -22,7 +23,18 @@ export abstract class HelpdeskDialog extends ComponentDialog {
       if (asText) activity.text = asText;
     }
     const result = this.delegatesInterruptions(innerDc) ? undefined : await this.interrupt(innerDc);
-    return result ?? super.onContinueDialog(innerDc);
+    if (result) return result;
+    const continued = await super.onContinueDialog(innerDc);
+    if (continued.status === DialogTurnStatus.waiting && takeGaveUp(innerDc.context)) return this.onPromptGaveUp(innerDc);
+    return continued;
+  }
+
+  /**
+   * A prompt of this conversation got its third answer it could not use (see `limitAttempts`):
+   * by default a person is offered, as for "talk to a person".
+   */
+  protected onPromptGaveUp(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return this.onTalkToPerson(innerDc);
   }
 
   /**

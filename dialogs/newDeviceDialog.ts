@@ -1,4 +1,4 @@
-import { ChoicePrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { sureValue, type HelpdeskSlots } from '../src/knowledge/entities';
 import type { KnowledgeSteps } from '../src/knowledge/types';
 import type { EntryLookup } from './answerMessage';
@@ -6,7 +6,7 @@ import { SECURITY_INFO_URL } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import { TOPIC } from './menu';
 import type { TopicOutcome } from './outcome';
-import { CHOICE_PROMPT, choiceOptions } from './prompts';
+import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions } from './prompts';
 import { say } from './reply';
 import { said } from './slots';
 import { guidedStepsMessages, requireSteps, STEPS_DONE, STEPS_STUCK } from './steps';
@@ -53,7 +53,7 @@ export class NewDeviceDialog extends HelpdeskDialog {
   constructor(lookup: EntryLookup) {
     super(NEW_DEVICE_DIALOG);
     this.recoverySteps = requireSteps(lookup, NEW_PHONE_ENTRY);
-    this.addDialog(new ChoicePrompt(CHOICE_PROMPT));
+    this.addDialog(new HelpdeskChoicePrompt(CHOICE_PROMPT));
     this.addDialog(
       new WaterfallDialog(STEPS, [
         this.oldPhoneStep.bind(this),

@@ -1,10 +1,28 @@
-import { ActionTypes, InputHints, type Activity } from 'botbuilder';
-import { ListStyle, type Choice, type PromptOptions } from 'botbuilder-dialogs';
-import { toSpeech } from './reply';
+import { ActionTypes, EventFactory, InputHints, type Activity, type TurnContext } from 'botbuilder';
+import {
+  ChoicePrompt,
+  defaultTokenizer,
+  ListStyle,
+  type Choice,
+  type FindChoicesOptions,
+  type FoundChoice,
+  type PromptOptions,
+  type PromptValidator,
+  type PromptValidatorContext,
+  type Token,
+} from 'botbuilder-dialogs';
+import { choiceWords } from '../src/knowledge/choiceWords';
+import { say, toSpeech } from './reply';
 
 /** Prompt ids shared by the conversations. */
 export const CHOICE_PROMPT = 'choicePrompt';
 export const TEXT_PROMPT = 'textPrompt';
+
+/** Answers a prompt takes: the question, two re-prompts, and on the third miss a person is offered. */
+export const MAX_PROMPT_ATTEMPTS = 3;
+
+/** Said on the third answer a prompt could not use, before a person is offered. */
+export const GAVE_UP_TEXT = "Sorry, I still can't make that out.";
 
 /** A choice offered to the user, with extra words that also select it. */
 export interface ChoiceSpec {
@@ -12,15 +30,83 @@ export interface ChoiceSpec {
   readonly synonyms?: readonly string[];
 }
 
-const COMMON_SYNONYMS: Record<string, string[]> = {
-  yes: ['y', 'yeah', 'yep', 'yes please', 'sure', 'ok', 'okay', 'correct', 'i do', 'i have', 'please'],
-  no: ['n', 'nope', 'no thanks', 'not really', "i don't", "i haven't", 'nah'],
-};
-
 function toChoice(spec: ChoiceSpec | string): Choice {
   const s = typeof spec === 'string' ? { title: spec } : spec;
-  const extra = COMMON_SYNONYMS[s.title.toLowerCase()] ?? [];
+  const title = s.title.toLowerCase();
+  const words = choiceWords();
+  const extra = title === 'yes' ? words.yes : title === 'no' ? words.no : [];
   return { value: s.title, synonyms: [...extra, ...(s.synonyms ?? [])] };
+}
+
+/** The default tokenizer without the filler words of `content/choiceWords.json`, so "I" or "the" alone never picks a choice. */
+function choiceTokenizer(text: string, locale?: string): Token[] {
+  const ignore = new Set(choiceWords().ignore);
+  return defaultTokenizer(text, locale).filter((t) => !ignore.has(t.normalized));
+}
+
+/**
+ * How every choice prompt recognises a reply, with botbuilder's own choice recognition: a
+ * title or synonym found anywhere in the reply, also in part ("text" for "Text to mobile
+ * ending 101"), then an ordinal ("the second one"), then a number ("2").
+ */
+export function choiceRecognizerOptions(): FindChoicesOptions {
+  return { allowPartialMatches: true, recognizeOrdinals: true, recognizeNumbers: true, maxTokenDistance: 2, tokenizer: choiceTokenizer };
+}
+
+const GAVE_UP = Symbol('promptGaveUp');
+
+/**
+ * Wraps a prompt validator so that a prompt asks at most twice again: on the third answer it
+ * cannot use (by the prompt's own `attemptCount`) it says {@link GAVE_UP_TEXT} and marks the
+ * turn, and the conversation around it offers a person (see `HelpdeskDialog`). On the phone
+ * line it also raises a Bot Framework hand-off event, and the call is put through to the
+ * helpdesk as when the caller presses 0.
+ * @param validator the prompt's own check; without one, whatever the prompt recognised is used
+ */
+export function limitAttempts<T>(validator?: PromptValidator<T>): PromptValidator<T> {
+  return async (prompt: PromptValidatorContext<T>) => {
+    const ok = validator ? await validator(prompt) : prompt.recognized.succeeded;
+    if (ok || prompt.attemptCount < MAX_PROMPT_ATTEMPTS) return ok;
+    const question = promptText(prompt.options);
+    prompt.context.turnState.set(GAVE_UP, question);
+    await prompt.context.sendActivity(say(GAVE_UP_TEXT));
+    if (prompt.context.activity.channelId === 'voice') {
+      const handoff = EventFactory.createHandoffInitiation(prompt.context, { reason: 'no_usable_answer', question, attempts: prompt.attemptCount });
+      await prompt.context.sendActivity(handoff);
+    }
+    return false;
+  };
+}
+
+/**
+ * Whether a prompt gave up in this turn ({@link limitAttempts}); the mark is taken, so only
+ * the innermost conversation acts on it.
+ */
+export function takeGaveUp(context: TurnContext): boolean {
+  const gaveUp = context.turnState.get(GAVE_UP) !== undefined;
+  context.turnState.delete(GAVE_UP);
+  return gaveUp;
+}
+
+function promptText(options: PromptOptions): string {
+  const p = options.prompt;
+  return (typeof p === 'string' ? p : p?.text) ?? '';
+}
+
+/**
+ * The choice prompt of every conversation: botbuilder's `ChoicePrompt` with partial matches,
+ * synonyms, ordinals and numbers ({@link choiceRecognizerOptions}), and at most two re-prompts
+ * ({@link limitAttempts}).
+ */
+export class HelpdeskChoicePrompt extends ChoicePrompt {
+  /**
+   * @param dialogId the prompt's id
+   * @param validator an extra check of the recognised choice, e.g. refusing a typed phone number
+   */
+  constructor(dialogId: string, validator?: PromptValidator<FoundChoice>) {
+    super(dialogId, limitAttempts(validator));
+    this.recognizerOptions = choiceRecognizerOptions();
+  }
 }
 
 /**

@@ -1,9 +1,9 @@
-import { ChoicePrompt, WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { sureValue, type HelpdeskSlots } from '../src/knowledge/entities';
 import { HELPDESK_PHONE } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
-import { CHOICE_PROMPT, choiceOptions } from './prompts';
+import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions } from './prompts';
 import { say } from './reply';
 import { said } from './slots';
 
@@ -50,7 +50,7 @@ function valuesOf(step: WaterfallStepContext): SuspiciousValues {
 export class SuspiciousPromptDialog extends HelpdeskDialog {
   constructor() {
     super(SUSPICIOUS_PROMPT_DIALOG);
-    this.addDialog(new ChoicePrompt(CHOICE_PROMPT));
+    this.addDialog(new HelpdeskChoicePrompt(CHOICE_PROMPT));
     this.addDialog(
       new WaterfallDialog(STEPS, [
         this.approvedStep.bind(this),

@@ -1,8 +1,8 @@
-import { ChoicePrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { WaterfallDialog, type DialogContext, type DialogTurnResult, type FoundChoice, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { InvalidTicketTransitionError, TicketNotFoundError, type RequesterTicketView, type TicketService } from '../src/tickets';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
-import { CHOICE_PROMPT, choiceOptions } from './prompts';
+import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions } from './prompts';
 import { say } from './reply';
 import type { VerifyIdentityDeps, VerifyIdentityOptions, VerifyIdentityResult } from './verifyIdentity';
 import { VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog } from './verifyIdentityDialog';
@@ -45,7 +45,7 @@ function describe(t: RequesterTicketView): string {
 export class TicketStatusDialog extends HelpdeskDialog {
   constructor(private readonly deps: TicketStatusDeps) {
     super(TICKET_STATUS_DIALOG);
-    this.addDialog(new ChoicePrompt(CHOICE_PROMPT));
+    this.addDialog(new HelpdeskChoicePrompt(CHOICE_PROMPT));
     this.addDialog(new VerifyIdentityDialog(deps));
     this.addDialog(new WaterfallDialog<TicketStatusOptions>(STEPS, [this.verifyStep.bind(this), this.listStep.bind(this), this.cancelStep.bind(this)]));
     this.initialDialogId = STEPS;

@@ -16,7 +16,7 @@ import type { VerifiedIdentity } from '../src/verification/sessions';
 import { CODE_CHALLENGE_DIALOG, CodeChallengeDialog } from './codeChallengeDialog';
 import { TYPED_NUMBER_REFUSAL, conversationIdOf, findBy, sayMasked, type ChallengeOutcome, type CodeChallengeOptions, type PersonKey } from './codeChallenge';
 import { HelpdeskDialog } from './helpdeskDialog';
-import { textOptions } from './prompts';
+import { limitAttempts, textOptions } from './prompts';
 import { say } from './reply';
 import {
   MAX_UNKNOWN_LOOKUPS,
@@ -73,7 +73,7 @@ function valuesOf(step: WaterfallStepContext): VerifyValues {
 export class VerifyIdentityDialog extends HelpdeskDialog {
   constructor(private readonly deps: VerifyIdentityDeps) {
     super(VERIFY_IDENTITY_DIALOG);
-    this.addDialog(new TextPrompt(WHO_PROMPT, this.identifierValidator.bind(this)));
+    this.addDialog(new TextPrompt(WHO_PROMPT, limitAttempts(this.identifierValidator.bind(this))));
     this.addDialog(new CodeChallengeDialog(deps));
     this.addDialog(new WaterfallDialog(STEPS, [this.startStep.bind(this), this.personStep.bind(this), this.finishStep.bind(this)]));
     this.addDialog(new WaterfallDialog(WHO, [this.askWhoStep.bind(this), this.lookupStep.bind(this)]));

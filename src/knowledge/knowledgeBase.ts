@@ -93,7 +93,11 @@ export function defaultSmallTalkFile(): string {
   return findContentFile('smalltalk.json');
 }
 
-function readJson(file: string): unknown {
+/**
+ * Reads a content file as JSON.
+ * @throws KnowledgeBaseError naming the file when it cannot be read or parsed
+ */
+export function readJson(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,4 +1,7 @@
+import { DialogTestClient } from 'botbuilder-testing';
 import type { EscalateDeps } from '../../dialogs/escalateDialog';
+import { MainDialog } from '../../dialogs/mainDialog';
+import { KnowledgeNlu } from '../../src/knowledge';
 import { FeedbackLog } from '../../src/knowledge/feedbackLog';
 import { createLogger } from '../../src/logger';
 import { TicketService } from '../../src/tickets';
@@ -21,4 +24,35 @@ export async function helpdeskWorld(): Promise<HelpdeskWorld> {
   const transcripts = new TranscriptLog(world.store, world.clock);
   const feedback = new FeedbackLog(world.store, world.clock);
   return { ...world, tickets, transcripts, feedback, services: { ...world.deps, tickets, transcripts } };
+}
+
+/** What {@link mainDialogClients} gives a test: a fresh world each test, and clients of the root dialog on it. */
+export interface MainDialogClients {
+  /** The world of the current test. */
+  world(): HelpdeskWorld;
+  /** A test client of `MainDialog` on the channel (`webchat` unless given). */
+  client(channel?: string): DialogTestClient;
+}
+
+/** Trains the recognizer once for the file and builds a new {@link HelpdeskWorld} before each test. */
+export function mainDialogClients(): MainDialogClients {
+  let nlu: KnowledgeNlu | undefined;
+  let current: HelpdeskWorld | undefined;
+  beforeAll(async () => {
+    nlu = await KnowledgeNlu.create();
+  });
+  beforeEach(async () => {
+    current = await helpdeskWorld();
+  });
+  const world = (): HelpdeskWorld => {
+    if (!current) throw new Error('mainDialogClients: no world outside a test');
+    return current;
+  };
+  return {
+    world,
+    client: (channel = 'webchat') => {
+      if (!nlu) throw new Error('mainDialogClients: no recognizer outside a test');
+      return new DialogTestClient(channel, new MainDialog({ understanding: nlu, services: world().services, feedback: world().feedback }));
+    },
+  };
 }

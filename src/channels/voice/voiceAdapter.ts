@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes,
   BotAdapter,
+  HandoffEventNames,
   TurnContext,
   type Activity,
   type ConversationReference,
@@ -85,7 +86,8 @@ interface Transfer {
  * marked unverified) and runs through the same middleware and `Application` as chat. What the
  * bot sends back is collected and rendered as TwiML: `speak` (or the text) is read out, never
  * a card or a trace; suggested actions become "press 1 or say …" choices a keyed digit picks;
- * `endOfConversation` hangs up; a ticket opened in the call puts the caller through to a person.
+ * `endOfConversation` hangs up; a ticket opened in the call, or a `handoff.initiate` event (a
+ * prompt that gave up), puts the caller through to a person.
  */
 export class VoiceAdapter extends BotAdapter {
   private readonly calls: Collection<CallDoc>;
@@ -167,10 +169,18 @@ export class VoiceAdapter extends BotAdapter {
     const transfer = this.transfers.get(conversationId);
     this.transfers.delete(conversationId);
     const messages = outbox.filter((a) => a.type === ActivityTypes.Message);
-    call.choices = choicesOf(messages);
+    const handoffAt = outbox.findIndex((a) => a.type === ActivityTypes.Event && a.name === HandoffEventNames.InitiateHandoff);
+    const handoff = handoffAt >= 0;
+    call.choices = handoff ? [] : choicesOf(messages);
     await this.calls.put(input.callSid, call);
     const spoken = messages.map((a) => a.speak ?? a.text ?? '');
     if (transfer) return this.transferTwiml(spoken, transfer.ticketId);
+    if (handoff) {
+      // A prompt gave up after two re-prompts: the same escalation as pressing 0.
+      log.info({ why: 'no usable answer to a prompt' }, 'voice: putting the caller through to a person');
+      const said = outbox.slice(0, handoffAt).filter((a) => a.type === ActivityTypes.Message).map((a) => a.speak ?? a.text ?? '');
+      return this.escalate(input, conversationId, 'The caller gave no usable answer to a question three times', said);
+    }
     if (outbox.some((a) => a.type === ActivityTypes.EndOfConversation)) return renderTwiml(spoken, { kind: 'hangup' });
     const ending: CallEnding = { kind: 'gather', action: this.options.gatherAction, hints: call.choices };
     log.debug({ messages: messages.length, choices: call.choices.length }, 'voice: turn rendered');
@@ -189,7 +199,7 @@ export class VoiceAdapter extends BotAdapter {
   }
 
   /** Opens a ticket with what is known (the identity proven in this call, if any) and puts the caller through. */
-  private async escalate(input: VoiceTurnInput, conversationId: string, why: string): Promise<string> {
+  private async escalate(input: VoiceTurnInput, conversationId: string, why: string, said: readonly string[] = []): Promise<string> {
     const identity = await this.options.sessions.recall(conversationId, callerIdOf(conversationId));
     const ticket = await this.options.tickets.createTicket({
       type: 'other',
@@ -208,7 +218,7 @@ export class VoiceAdapter extends BotAdapter {
     });
     this.transfers.delete(conversationId);
     const spoken = `I've opened ticket ${ticket.id} for you.`;
-    return this.transferTwiml([spoken], ticket.id);
+    return this.transferTwiml([...said, spoken], ticket.id);
   }
 
   private textForDigits(digits: string, choices: readonly string[]): string {
