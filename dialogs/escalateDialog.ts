@@ -47,6 +47,14 @@ export interface EscalateDeps extends VerifyIdentityDeps {
   readonly transcripts: TranscriptLog;
 }
 
+/** Other ways of saying each duration. */
+const DURATION_SYNONYMS: Readonly<Record<(typeof EXCEPTION_DURATIONS)[number], readonly string[]>> = {
+  '1 month': ['one month', 'a month', 'four weeks'],
+  '3 months': ['three months', 'a quarter', 'twelve weeks'],
+  '6 months': ['six months', 'half a year'],
+  '12 months': ['twelve months', 'a year', '1 year', 'one year'],
+};
+
 const CHECK_FIRST = { yes: "Yes, check it's me", no: 'No, just pass me on' } as const;
 
 function valuesOf(step: WaterfallStepContext): EscalateValues {
@@ -188,7 +196,7 @@ export class EscalateDialog extends HelpdeskDialog {
   }
 
   private async durationStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.prompt(CHOICE_PROMPT, choiceOptions('How long do you need the exception for?', [...EXCEPTION_DURATIONS]));
+    return step.prompt(CHOICE_PROMPT, choiceOptions('How long do you need the exception for?', EXCEPTION_DURATIONS.map((title) => ({ title, synonyms: DURATION_SYNONYMS[title] }))));
   }
 
   private async managerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -94,7 +94,10 @@ export class ExceptionRequestDialog extends HelpdeskDialog {
       default:
         return step.next();
     }
-    return step.prompt(CHOICE_PROMPT, choiceOptions('Would you still like to ask for an exception?', [CONTINUE.yes, CONTINUE.no]));
+    return step.prompt(CHOICE_PROMPT, choiceOptions('Would you still like to ask for an exception?', [
+        { title: CONTINUE.yes, synonyms: ['ask', 'go ahead', 'carry on', 'still want one'] },
+        { title: CONTINUE.no, synonyms: ["that's enough", 'no need', "don't need one"] },
+      ]));
   }
 
   private async reasonStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -32,9 +32,10 @@ export interface ChoiceSpec {
 
 function toChoice(spec: ChoiceSpec | string): Choice {
   const s = typeof spec === 'string' ? { title: spec } : spec;
-  const title = s.title.toLowerCase();
+  // "Yes", "Yes, please", "No thanks" …: yes and no as people say them pick these too.
+  const first = /^[a-z]+/i.exec(s.title)?.[0].toLowerCase();
   const words = choiceWords();
-  const extra = title === 'yes' ? words.yes : title === 'no' ? words.no : [];
+  const extra = first === 'yes' ? words.yes : first === 'no' ? words.no : [];
   return { value: s.title, synonyms: [...extra, ...(s.synonyms ?? [])] };
 }
 

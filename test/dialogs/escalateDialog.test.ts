@@ -1,6 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { EscalateDialog } from '../../dialogs/escalateDialog';
 import { NOT_VERIFIED_INSTRUCTION, type EscalateOptions } from '../../dialogs/escalateTicket';
+import { GAVE_UP_TEXT } from '../../dialogs/prompts';
 import { transcriptMiddleware } from '../../src/bot/transcriptMiddleware';
 import { createLogger } from '../../src/logger';
 import type { Ticket } from '../../src/tickets';
@@ -169,6 +170,29 @@ const cases: Case[] = [
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
       ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /How long do you need the exception for\?/]],
+    ],
+    ticket: null,
+  },
+  {
+    name: 'exception request, the duration said in words ("half a year")',
+    options: { kind: 'handoff', type: 'exception_request', summary: 'MFA exception request: Something else', details: { reasonCategory: 'Something else', justification: 'I find it annoying to approve prompts.', needsLocalAdminApproval: true } },
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /How long do you need the exception for\?/]],
+      ['half a year please', /line manager's email/],
+      ['jo.bloggs@example.nhs.net', /opened ticket/],
+    ],
+    ticket: (t) => expect(t.details).toMatchObject({ duration: '6 months' }),
+  },
+  {
+    name: 'exception request, a duration that gets nothing usable three times: asked again twice, then the helpdesk number, and no half-filled request',
+    options: { kind: 'handoff', type: 'exception_request', summary: 'MFA exception request: Something else', details: { reasonCategory: 'Something else', justification: 'I find it annoying to approve prompts.', needsLocalAdminApproval: true } },
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /How long do you need the exception for\?/]],
+      ['forever', /^Sorry, I didn't catch that\. How long do you need the exception for\?/],
+      ['as long as possible', /^Sorry, I didn't catch that\. How long do you need the exception for\?/],
+      ['dunno', [GAVE_UP_TEXT, /^Please call the helpdesk on 0333 200 1133/]],
     ],
     ticket: null,
   },
