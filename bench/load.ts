@@ -27,7 +27,7 @@ export interface LoadResult {
   readonly p99Ms: number;
   /** The first few error messages, to tell what went wrong. */
   readonly errorSamples: readonly string[];
-  /** Extra figures a scenario recorded (e.g. server time of a voice turn), as medians. */
+  /** Extra figures a scenario recorded (e.g. server time of a voice turn): `<name>P50` and `<name>P99` of each. */
   readonly metrics: Readonly<Record<string, number>>;
 }
 
@@ -59,7 +59,7 @@ export interface ConversationContext {
   turn<T>(work: () => Promise<T>): Promise<T>;
   /** An untimed request that is not a turn, e.g. reading the dev outbox. */
   http(method: 'GET' | 'POST', path: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<HttpReply>;
-  /** Records an extra figure (reported as the median per load), e.g. `voiceServerMs`. */
+  /** Records an extra figure (reported per load as `<metric>P50` and `<metric>P99`), e.g. `voiceServerMs`. */
   record(metric: string, value: number): void;
   /** Whether the load is over; a scenario may stop early. */
   readonly stopped: boolean;
@@ -242,7 +242,15 @@ export async function runLoad(conversation: Conversation, options: LoadOptions):
     p50Ms: round1(percentile(sorted, 50)),
     p99Ms: round1(percentile(sorted, 99)),
     errorSamples,
-    metrics: Object.fromEntries([...metrics].map(([k, v]) => [k, round1(median(v))])),
+    metrics: Object.fromEntries(
+      [...metrics].flatMap(([k, v]) => {
+        const sortedValues = [...v].sort((a, b) => a - b);
+        return [
+          [`${k}P50`, round1(percentile(sortedValues, 50))],
+          [`${k}P99`, round1(percentile(sortedValues, 99))],
+        ];
+      }),
+    ),
     nextSequence: sequence,
   };
 }

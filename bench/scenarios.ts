@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { FloorBot } from './floorBots';
 import { TurnError, type Conversation, type ConversationContext } from './load';
 
@@ -47,9 +48,10 @@ function benchMobile(person: number, which: 0 | 1): string {
   return `+447700900${String((person * 2 + which) % 1000).padStart(3, '0')}`;
 }
 
-function benchPerson(sequence: number): { email: string; mobile: string; alternateMobile: string } {
+function benchPerson(sequence: number): { email: string; staffId: string; mobile: string; alternateMobile: string } {
   const i = sequence % BENCH_PEOPLE;
-  return { email: `bench.person${String(i + 1).padStart(6, '0')}@example.nhs.net`, mobile: benchMobile(i, 0), alternateMobile: benchMobile(i, 1) };
+  const n = String(i + 1).padStart(6, '0');
+  return { email: `bench.person${n}@example.nhs.net`, staffId: `9${n}`, mobile: benchMobile(i, 0), alternateMobile: benchMobile(i, 1) };
 }
 
 /** Reads the newest code the dev outbox holds for a number. */
@@ -113,6 +115,51 @@ export const ticketFlow: Scenario = {
   },
 };
 
+/** The metric a voice turn records: the server's own time for it, from its `Server-Timing` header. */
+export const VOICE_SERVER_MS = 'voiceServerMs';
+
+/**
+ * One timed webhook of a call, posted form-encoded as Twilio posts it. The TwiML must match
+ * `expect`; the server's time for the turn (`Server-Timing: turn;dur=…`) is recorded.
+ */
+async function voiceTurn(context: ConversationContext, callSid: string, path: string, fields: Record<string, string>, expect: RegExp): Promise<string> {
+  const body = new URLSearchParams({ CallSid: callSid, AccountSid: `AC${'0'.repeat(32)}`, From: '+447700900999', To: '+443330000000', ...fields }).toString();
+  const what = fields.SpeechResult ?? fields.Digits ?? path;
+  return context.turn(async () => {
+    const reply = await context.http('POST', path, body, { 'content-type': 'application/x-www-form-urlencoded' });
+    const twiml = typeof reply.body === 'string' ? reply.body : '';
+    const timing = /\bturn;dur=([\d.]+)/.exec(String(reply.headers['server-timing'] ?? ''));
+    if (reply.status !== 200 || !twiml.startsWith('<?xml')) throw new TurnError(`voice "${what}": HTTP ${reply.status}`);
+    if (!timing) throw new TurnError(`voice "${what}": no Server-Timing header`);
+    context.record(VOICE_SERVER_MS, Number(timing[1]));
+    if (!expect.test(twiml)) throw new TurnError(`voice "${what}": expected ${expect} but got "${twiml.slice(0, 200)}"`);
+    return twiml;
+  });
+}
+
+/**
+ * A whole call on the phone line, webhook by webhook: the greeting, a lost phone (spoken and
+ * keyed answers), the staff ID, "text message please" for the code, the code from the dev
+ * outbox, then the ticket and the transfer.
+ */
+export const voiceCall: Scenario = {
+  name: 'voice',
+  target: 'helpdesk',
+  async conversation(context) {
+    const person = benchPerson(context.sequence);
+    const call = `CA${randomBytes(16).toString('hex')}`;
+    const gather = (fields: Record<string, string>, expect: RegExp) => voiceTurn(context, call, '/api/voice/gather', fields, expect);
+    await voiceTurn(context, call, '/api/voice', { CallStatus: 'ringing' }, /MFA helpdesk assistant/);
+    await gather({ SpeechResult: 'I lost my phone', Confidence: '0.9' }, /another sign-in method registered/);
+    await gather({ Digits: '1' }, /stolen/);
+    await gather({ SpeechResult: 'it was just lost', Confidence: '0.9' }, /remove the lost phone/);
+    await gather({ SpeechResult: 'yes please', Confidence: '0.9' }, /key in your staff ID/);
+    await gather({ Digits: person.staffId }, /How should I send your code/);
+    await gather({ SpeechResult: 'text message please', Confidence: '0.9' }, /sent a 6-digit code by text/);
+    await gather({ Digits: await codeSentTo(context, person.alternateMobile) }, /opened ticket M F A[\s\S]*<Dial/);
+  },
+};
+
 /** The same questions as the FAQ load, answered by a floor bot. */
 function floorTurns(target: FloorBot): Scenario {
   return {
@@ -136,4 +183,4 @@ export const echoTurns = floorTurns('echo');
  * other load's ratio is taken against the echo load of its own round. Add a scenario here to
  * have it measured and reported.
  */
-export const SCENARIOS: readonly Scenario[] = [echoTurns, faqTurns, floorTurns('runDialog'), floorTurns('dialogSet'), verificationFlow, ticketFlow];
+export const SCENARIOS: readonly Scenario[] = [echoTurns, faqTurns, floorTurns('runDialog'), floorTurns('dialogSet'), verificationFlow, ticketFlow, voiceCall];

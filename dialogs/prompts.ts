@@ -41,9 +41,19 @@ function toChoice(spec: ChoiceSpec | string): Choice {
 
 /** The default tokenizer without the filler words of `content/choiceWords.json`, so "I" or "the" alone never picks a choice. */
 function choiceTokenizer(text: string, locale?: string): Token[] {
-  const ignore = new Set(choiceWords().ignore);
-  return defaultTokenizer(text, locale).filter((t) => !ignore.has(t.normalized));
+  const known = tokenized.get(text);
+  if (known) return known;
+  ignored ??= new Set(choiceWords().ignore);
+  const ignore = ignored;
+  const tokens = defaultTokenizer(text, locale).filter((t) => !ignore.has(t.normalized));
+  // The same titles and synonyms are compared on every turn: keep their tokens (a bounded cache).
+  if (tokenized.size >= MAX_TOKENIZED) tokenized.clear();
+  tokenized.set(text, tokens);
+  return tokens;
 }
+let ignored: ReadonlySet<string> | undefined;
+const tokenized = new Map<string, Token[]>();
+const MAX_TOKENIZED = 5000;
 
 /**
  * How every choice prompt recognises a reply, with botbuilder's own choice recognition: a

@@ -16,5 +16,10 @@ describe('npm run bench', () => {
     expect(Object.keys(report.startupMs).sort()).toEqual(['dialogSet', 'echo', 'helpdesk', 'runDialog']);
     expect(report.rssMb.helpdesk).toBeGreaterThan(0);
     expect(report.targets.errors).toEqual({ value: 0, target: '0', met: true });
+    // The voice load reads the server's own time of each webhook from its Server-Timing header.
+    const voice = report.loads.find((l) => l.scenario === 'voice');
+    expect(voice?.metrics?.voiceServerMsP50).toBeGreaterThan(0);
+    expect(voice?.metrics?.voiceServerMsP99).toBeGreaterThanOrEqual(voice?.metrics?.voiceServerMsP50 ?? Infinity);
+    expect(report.targets.voiceServerP99Ms?.value).toBe(report.summary.voice.metrics?.voiceServerMsP99);
   }, 300_000);
 });
