@@ -46,14 +46,16 @@ function choiceTokenizer(text: string, locale?: string): Token[] {
   ignored ??= new Set(choiceWords().ignore);
   const ignore = ignored;
   const tokens = defaultTokenizer(text, locale).filter((t) => !ignore.has(t.normalized));
-  // The same titles and synonyms are compared on every turn: keep their tokens (a bounded cache).
+  // The same titles and synonyms are compared on every turn: keep the tokens of short texts (a bounded cache).
+  if (text.length > MAX_CACHED_LENGTH) return tokens;
   if (tokenized.size >= MAX_TOKENIZED) tokenized.clear();
   tokenized.set(text, tokens);
   return tokens;
 }
 let ignored: ReadonlySet<string> | undefined;
 const tokenized = new Map<string, Token[]>();
-const MAX_TOKENIZED = 5000;
+const MAX_TOKENIZED = 2000;
+const MAX_CACHED_LENGTH = 80;
 
 /**
  * How every choice prompt recognises a reply, with botbuilder's own choice recognition: a
