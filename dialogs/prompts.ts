@@ -36,7 +36,10 @@ function toChoice(spec: ChoiceSpec | string): Choice {
   const first = /^[a-z]+/i.exec(s.title)?.[0].toLowerCase();
   const words = choiceWords();
   const extra = first === 'yes' ? words.yes : first === 'no' ? words.no : [];
-  return { value: s.title, synonyms: [...extra, ...(s.synonyms ?? [])] };
+  const choice = { value: s.title, synonyms: [...extra, ...(s.synonyms ?? [])] };
+  if (choiceTexts.size >= MAX_TOKENIZED) choiceTexts.clear();
+  for (const text of [choice.value, ...choice.synonyms]) choiceTexts.add(text.trim());
+  return choice;
 }
 
 /** The default tokenizer without the filler words of `content/choiceWords.json`, so "I" or "the" alone never picks a choice. */
@@ -46,8 +49,8 @@ function choiceTokenizer(text: string, locale?: string): Token[] {
   ignored ??= new Set(choiceWords().ignore);
   const ignore = ignored;
   const tokens = defaultTokenizer(text, locale).filter((t) => !ignore.has(t.normalized));
-  // The same titles and synonyms are compared on every turn: keep the tokens of short texts (a bounded cache).
-  if (text.length > MAX_CACHED_LENGTH) return tokens;
+  // The same titles and synonyms are compared on every turn: keep their tokens (a bounded cache), never those of what people type.
+  if (!choiceTexts.has(text)) return tokens;
   if (tokenized.size >= MAX_TOKENIZED) tokenized.clear();
   tokenized.set(text, tokens);
   return tokens;
@@ -55,7 +58,8 @@ function choiceTokenizer(text: string, locale?: string): Token[] {
 let ignored: ReadonlySet<string> | undefined;
 const tokenized = new Map<string, Token[]>();
 const MAX_TOKENIZED = 2000;
-const MAX_CACHED_LENGTH = 80;
+/** Titles and synonyms of the choices offered, whose tokens may be kept. */
+const choiceTexts = new Set<string>();
 
 /**
  * How every choice prompt recognises a reply, with botbuilder's own choice recognition: a
