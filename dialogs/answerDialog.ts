@@ -17,6 +17,8 @@ const FEEDBACK_PROMPT = 'answerDialog.feedback';
 export interface AnswerOptions {
   /** The knowledge entry to answer with. */
   readonly entryId: string;
+  /** The answer as it reads for the question asked (the case asked about first); the entry's own by default. */
+  readonly shaped?: { readonly text: string; readonly speech: string };
 }
 
 /** Where ratings of answers are kept. */
@@ -25,6 +27,8 @@ export type AnswerRatings = Pick<FeedbackLog, 'asked' | 'record'>;
 /** Result of {@link AnswerDialog} when the person asked something new instead of rating the answer. */
 export interface NewRequest {
   readonly kind: 'newRequest';
+  /** The entry just answered, so that a follow-up is read against it. */
+  readonly entryId?: string;
 }
 
 /** Whether a dialog result is a {@link NewRequest}: the parent routes the turn's message from the top. */
@@ -64,11 +68,11 @@ export class AnswerDialog extends ComponentDialog {
     const channelId = activity.channelId ?? '';
     const conversationId = activity.conversation?.id ?? '';
     if (replyCapabilities(activity).nativeFeedback) {
-      const sent = await step.context.sendActivity({ ...answerMessage(entry, this.lookup), channelData: { feedbackLoopEnabled: true } });
+      const sent = await step.context.sendActivity({ ...answerMessage(entry, this.lookup, step.options.shaped), channelData: { feedbackLoopEnabled: true } });
       if (sent?.id) await this.ratings.asked({ conversationId, answerId: sent.id, entryId: entry.id, channelId });
       return step.endDialog();
     }
-    await step.context.sendActivity(answerMessage(entry, this.lookup));
+    await step.context.sendActivity(answerMessage(entry, this.lookup, step.options.shaped));
     const values = step.values as AnswerValues;
     values.entryId = entry.id;
     values.answerId = activity.id ?? randomUUID();
@@ -79,8 +83,8 @@ export class AnswerDialog extends ComponentDialog {
   private async feedbackStep(step: WaterfallStepContext<AnswerOptions>): Promise<DialogTurnResult> {
     const activity = step.context.activity;
     const helpful = feedbackReply((typeof step.result === 'string' && step.result) || activity.text || submissionAsText(activity.value));
-    if (helpful === undefined) return step.endDialog({ kind: 'newRequest' } satisfies NewRequest);
     const values = step.values as AnswerValues;
+    if (helpful === undefined) return step.endDialog({ kind: 'newRequest', entryId: values.entryId } satisfies NewRequest);
     const entry = this.lookup(values.entryId ?? '');
     if (entry && values.answerId) {
       await this.ratings.record({ conversationId: activity.conversation?.id ?? '', answerId: values.answerId, entryId: entry.id, channelId: activity.channelId ?? '' }, helpful);

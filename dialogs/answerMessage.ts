@@ -47,23 +47,29 @@ function followUpsOf(entry: KnowledgeEntry, lookup: EntryLookup): KnowledgeEntry
  * entry has a guided flow, a button that starts it. The follow-ups are on the card only.
  * @param entry the entry to answer with
  * @param lookup resolves follow-up ids, e.g. `(id) => nlu.lookupEntry(id)`
+ * @param shaped the answer as it reads for the question (see `KnowledgeNlu.answerFor`); the entry's own by default
  */
-export function answerMessage(entry: KnowledgeEntry, lookup: EntryLookup): Partial<Activity> {
+export function answerMessage(
+  entry: KnowledgeEntry,
+  lookup: EntryLookup,
+  shaped: { readonly text: string; readonly speech: string } = { text: entry.answer, speech: entry.speech },
+): Partial<Activity> {
+  const { text, speech } = shaped;
   const followUps = followUpsOf(entry, lookup);
   const buttons: CardFollowUp[] = followUps.map((e) => ({ id: e.id, title: e.topic }));
   const card = createAnswerCard({
     entryId: entry.id,
     title: entry.topic,
-    text: entry.answer,
+    text,
     source: ANSWER_SOURCE,
     links: entry.links ?? [],
     followUps: buttons,
     dialog: entry.dialog,
     dialogTitle: entry.dialog ? DIALOG_BUTTON_TITLES[entry.dialog] : undefined,
-    fallbackText: `${entry.topic}\n\n${toPlainText(entry.answer)}`,
-    speak: entry.speech,
+    fallbackText: `${entry.topic}\n\n${toPlainText(text)}`,
+    speak: speech,
   });
-  return cardMessage({ text: entry.answer, speak: entry.speech, card });
+  return cardMessage({ text, speak: speech, card });
 }
 
 /** The feedback question asked after an answer. */

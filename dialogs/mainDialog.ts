@@ -3,6 +3,7 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import { parseKnowledgeSubmit } from '../cards';
 import { normaliseCommand } from '../src/knowledge/commands';
 import type { HelpdeskSlots } from '../src/knowledge/entities';
+import type { ConversationContext } from '../src/knowledge/knowledgeNlu';
 import type { HelpdeskRecognition } from '../src/knowledge/recognizer';
 import type { KnowledgeEntry } from '../src/knowledge/types';
 import { ANSWER_DIALOG, AnswerDialog, isNewRequest, type AnswerOptions, type AnswerRatings } from './answerDialog';
@@ -35,8 +36,11 @@ const MAX_HOPS = 3;
 
 /** Understands free text: the recognizer of the knowledge layer. */
 export interface Understanding {
-  recognize(text: string): Promise<HelpdeskRecognition>;
+  /** What a message means, read against what the conversation has just been about. */
+  recognize(text: string, context?: ConversationContext): Promise<HelpdeskRecognition>;
   lookupEntry(id: string): KnowledgeEntry | undefined;
+  /** An entry's answer as it reads for the question (the case asked about first). */
+  answerFor(entry: KnowledgeEntry, question: string): { readonly text: string; readonly speech: string };
 }
 
 /** What the main dialog is built from. */
@@ -52,6 +56,8 @@ export interface MainDialogDeps {
 interface RouteOptions {
   readonly pending?: Exclude<TopicOutcome, { kind: 'done' }>;
   readonly hops?: number;
+  /** What was just answered, so that a short follow-up is read against it. */
+  readonly context?: ConversationContext;
 }
 
 /**
@@ -94,7 +100,7 @@ export class MainDialog extends ComponentDialog {
     const submitted = this.routeSubmission(activity.value);
     if (submitted) return submitted(step);
 
-    const recognition = await this.understanding.recognize(activity.text ?? '');
+    const recognition = await this.understanding.recognize(activity.text ?? '', step.options?.context);
     const route = recognition.command ? commandRoute(recognition.command, recognition.entities) : undefined;
     switch (route?.kind) {
       case 'dialog':
@@ -147,7 +153,7 @@ export class MainDialog extends ComponentDialog {
     if (result.kind === 'answer') {
       const dialog = result.entry.dialog;
       if (dialog && DIRECT_DIALOGS.has(dialog)) return this.startEntryDialog(step, dialog, result.entry, recognition.entities);
-      return this.answer(step, result.entry);
+      return this.answer(step, result.entry, recognition.text);
     }
     if (result.kind === 'smalltalk') {
       if (result.intent === 'greeting') {
@@ -162,8 +168,9 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** Answers with an entry, asking once whether it helped. */
-  private async answer(step: WaterfallStepContext<RouteOptions>, entry: KnowledgeEntry): Promise<DialogTurnResult> {
-    return step.beginDialog(ANSWER_DIALOG, { entryId: entry.id } satisfies AnswerOptions);
+  private async answer(step: WaterfallStepContext<RouteOptions>, entry: KnowledgeEntry, question?: string): Promise<DialogTurnResult> {
+    const shaped = question === undefined ? undefined : this.understanding.answerFor(entry, question);
+    return step.beginDialog(ANSWER_DIALOG, { entryId: entry.id, shaped } satisfies AnswerOptions);
   }
 
   private async startEntryDialog(step: WaterfallStepContext<RouteOptions>, dialog: string, entry: KnowledgeEntry | undefined, slots: HelpdeskSlots = {}): Promise<DialogTurnResult> {
@@ -177,7 +184,8 @@ export class MainDialog extends ComponentDialog {
   /** After a topic or an answer: acts on the outcome, or routes a new request from the top. */
   private async afterRouteStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
     const result: unknown = step.result;
-    if (isNewRequest(result)) return step.replaceDialog(MAIN_WATERFALL);
+    // A new question after an answer is read against that answer ("and the phone call option?").
+    if (isNewRequest(result)) return step.replaceDialog(MAIN_WATERFALL, { context: { entryId: result.entryId } } satisfies RouteOptions);
     // A standalone identity check that could not succeed hands over: a person verifies them instead.
     if (isVerifyIdentityResult(result) && !result.verified && result.reason !== 'cancelled') {
       const pending: RouteOptions['pending'] = {

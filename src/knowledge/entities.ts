@@ -69,7 +69,7 @@ function pick<T>(text: string, rules: readonly Rule<T>[], sure: number, ordered 
 const NOT = "(?:don'?t|do not|didn'?t|did not|never|haven'?t|have not|wasn'?t|was not|not)";
 
 const METHOD: readonly Rule<SignInMethod>[] = [
-  { value: 'app', pattern: /\b(authenticator|authentication app|the app|an app|app notifications?|push notifications?|approve (it |them )?(in|on) the app|ms app|microsoft app)\b/ },
+  { value: 'app', pattern: /\b(authenticator|authentication app|the app|an app|app notifications?|push notifications?|approve (it |them )?(in|on) the app|approve (the )?notifications?|ms app|microsoft app)\b/ },
   { value: 'sms', pattern: /\b(texts?|texted|text messages?|sms|text codes?|codes? (by|via|in a) text)\b/ },
   { value: 'call', pattern: /\b(phone calls?|voice calls?|calls? me|rings? me|(the |a )?call option|by call|get a call|automated calls?)\b/ },
 ];
@@ -86,11 +86,11 @@ const DEVICE: readonly Rule<DevicePlatform>[] = [
 
 const OLD_PHONE: readonly Rule<boolean>[] = [
   { value: true, pattern: /\b((still )?(have|got) (my |the )?old (phone|one|mobile|handset)|old (phone|one|mobile) (still )?(works|is working)|(move|moving|transfer|transferring|copy|copying|switch|switching|migrate|migrating|bring|take|taking)\b.*\b(to|onto|over to) (my |the |a )?new)\b/ },
-  { value: false, pattern: /\b(old (phone|one|mobile) (is |was |got )?(lost|broken|stolen|gone|dead|smashed)|lost (my |the )?old (phone|one|mobile)|(don'?t|do not) have (my |the )?old (phone|one|mobile))\b/ },
+  { value: false, pattern: /\b(old (phone|one|mobile) (is |was |got )?(lost|broken|stolen|gone|dead|smashed|died)|lost (my |the )?old (phone|one|mobile)|(don'?t|do not) have (my |the )?old (phone|one|mobile))\b/ },
 ];
 
 const STOLEN: readonly Rule<boolean>[] = [
-  { value: false, pattern: new RegExp(`\\b(${NOT} (been )?stolen|just lost|only lost|simply lost|broken|broke|smashed|cracked|dropped it|water damage|stopped working|won'?t turn on|died)\\b`) },
+  { value: false, pattern: new RegExp(`\\b(${NOT} (been )?stolen|just lost|only lost|simply lost|broken|broke|smashed|cracked|dropped (it|my phone|the phone)|water damage|stopped working|won'?t turn on|died|(it'?s|is) dead)\\b`) },
   { value: true, pattern: /\b(stolen|stole|nicked|pinched|robbed|mugged|pickpocketed|theft|snatched|someone took)\b/ },
 ];
 
@@ -98,7 +98,7 @@ const OTHER_METHOD: readonly Rule<boolean>[] = [
   {
     value: false,
     pattern: new RegExp(
-      `\\b(no (other|another|second|backup|alternative|alternate|extra) (way|method|number|phone|option|device)s?|${NOT} (have|got) (any |an? )?(other|another|second|backup|alternative|alternate|extra) (way|method|number|phone|option|device)s?|only (had|have|registered) (that|the one|one|this) (phone|method|number)|no backup|no way (to|of) sign(ing)? in|nothing else (registered|set up))\\b`,
+      `\\b(no (other|another|second|backup|alternative|alternate|extra) (way|method|number|phone|option|device)s?|${NOT} (have|got) (any |an? )?(other|another|second|backup|alternative|alternate|extra) (way|method|number|phone|option|device)s?|only (had|have|registered) (that|the one|one|this)( one)? (phone|method|number)|(my|the) only (mfa |sign-?in )?(device|phone|method)|no backup|no way (to|of) sign(ing)? in|nothing else (registered|set up))\\b`,
     ),
   },
   {
@@ -121,8 +121,11 @@ const WORD_NUMBERS: Readonly<Record<string, number>> = {
 };
 const COUNT = /\b(\d{1,3}|one|a|an|single|two|couple|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|few|several|dozen|dozens|lots|loads|many|hundreds)( of)? (more |different |random |strange |weird |odd |unexpected |mfa |approval |sign-?in |authentication |push |login )*(prompts?|requests?|notifications?|approvals?|pop-?ups?|alerts?|times|of them)\b/;
 
+/** A count said after the prompts: "prompts, about ten of them", "requests, maybe 20". */
+const COUNT_AFTER = /\b(?:prompts?|requests?|notifications?|approvals?)\b[^.?!]*?\b(?:about|around|roughly|nearly|over|maybe|probably|like) (\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|dozens?)\b/;
+
 function promptCount(text: string, sure: number): Slot<number> | undefined {
-  const m = text.match(COUNT);
+  const m = text.match(COUNT) ?? text.match(COUNT_AFTER);
   if (!m) return undefined;
   const word = m[1];
   const value = /^\d+$/.test(word) ? Number(word) : WORD_NUMBERS[word];

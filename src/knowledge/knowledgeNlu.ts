@@ -104,13 +104,22 @@ export interface ConversationContext {
   readonly entryId?: string;
 }
 
-/**
- * A message that reads as a follow-up: it starts with "and", "what about", "how about", "what if",
- * "or", "also", "but", "then", "so", "why", or is at most four words long.
- */
-const FOLLOW_UP = /^(?:(?:and|or|also|but|then|so|what about|how about|what if|why|how come)\b|(?:\S+(?: |$)){1,4}$)/;
+/** Words that open a follow-up ("and the call option?", "what about on iPhone?"). */
+const FOLLOW_UP_LEAD = /^(?:and|or|also|but|then|so|what about|how about|what if|and if|and what about)\b\s*/;
 
-/** A follow-up that classifies on its own at least this well is a new question, not a follow-up. */
+/**
+ * Whether a message reads as a follow-up: it opens with {@link FOLLOW_UP_LEAD} or "why", is at
+ * most four words long, or is a short question pointing back ("who can help with that?").
+ */
+function isFollowUp(canonical: string): boolean {
+  const count = words(canonical).length;
+  return FOLLOW_UP_LEAD.test(canonical) || /^(?:why|how come)\b/.test(canonical) || count <= 4 || (count <= 7 && POINTS_BACK.test(canonical));
+}
+
+/** Words that point back to what was just said. */
+const POINTS_BACK = /\b(?:it|that|this|them|those)\b/;
+
+/** An intent this sure, of a question whose words are all in-domain, is not overruled by the domain model. */
 const SURE_ALONE = 0.8;
 
 /** A fresh NLP.js pipeline for English that trains in memory and never logs. */
@@ -264,7 +273,7 @@ export class KnowledgeNlu {
    */
   async classify(text: string, context: ConversationContext = {}): Promise<KnowledgeClassification> {
     const previous = context.entryId === undefined ? undefined : this.byId.get(context.entryId);
-    if (previous && FOLLOW_UP.test(canonicalize(text))) {
+    if (previous && isFollowUp(canonicalize(text))) {
       const followUp = await this.followUp(text, previous);
       if (followUp) return followUp;
     }
@@ -273,16 +282,24 @@ export class KnowledgeNlu {
 
   /**
    * A short follow-up ("and the phone call option?", "what about on iPhone?", "why?") read
-   * against the entry just answered: the same entry when it names one of the entry's cases,
-   * else the follow-up together with the entry's topic, when that is clear.
+   * against the entry just answered: the same entry when it names one of the entry's cases, the
+   * entry the follow-up names when it is clear on its own ("and guest accounts?"), else the
+   * follow-up together with the entry's topic ("who can help with that?").
    */
   private async followUp(text: string, previous: KnowledgeEntry): Promise<KnowledgeClassification | undefined> {
     const slots = extractEntities(text);
     if (caseOf(previous, slots)) return { kind: 'answer', entry: previous, score: 1 };
-    const alone = await this.classifyAlone(text);
-    if (alone.kind === 'answer' && alone.score >= SURE_ALONE) return alone;
-    const together = await this.classifyAlone(`${text} ${previous.topic}`);
-    if (together.kind === 'answer') return together;
+    const canonical = canonicalize(text);
+    const together = async (): Promise<KnowledgeClassification> => this.classifyAlone(`${text} ${previous.topic}`);
+    // "what happens after that?", "can I turn it off?": about the entry just answered.
+    if (POINTS_BACK.test(canonical)) {
+      const result = await together();
+      if (result.kind === 'answer') return result;
+    }
+    const alone = await this.classifyAlone(canonical.replace(FOLLOW_UP_LEAD, ''));
+    if (alone.kind === 'answer' && alone.entry.id !== previous.id) return alone;
+    const combined = await together();
+    if (combined.kind === 'answer') return combined;
     return alone.kind === 'answer' ? alone : undefined;
   }
 

@@ -100,10 +100,16 @@ describe('evaluation thresholds', () => {
     expect((await evaluateNearDomain(nlu, nearDomain)).rate).toBeGreaterThanOrEqual(0.85);
   });
 
-  it('reports slot, follow-up and one-per-fact scores between 0 and 1', async () => {
-    for (const score of [evaluateSlots(slots), await evaluateFollowUps(nlu, followUps), await evaluateFacts(nlu, facts)]) {
-      expect(score.rate).toBeGreaterThan(0);
-      expect(score.rate).toBeLessThanOrEqual(1);
-    }
+  it('extracts the slots of at least 0.90 of the held-out first messages', () => {
+    expect(evaluateSlots(slots).rate).toBeGreaterThanOrEqual(0.9);
+  });
+
+  // Regression floors at the level measured; the targets (0.85 follow-ups, 0.93 one-per-fact) are not reached yet.
+  it('answers at least 0.80 of the held-out follow-ups from the entry just given', async () => {
+    expect((await evaluateFollowUps(nlu, followUps)).rate).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('puts the fact in the first reply for at least 0.70 of the one-question-per-fact set', async () => {
+    expect((await evaluateFacts(nlu, facts)).rate).toBeGreaterThanOrEqual(0.7);
   });
 });

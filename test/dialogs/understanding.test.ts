@@ -1,0 +1,96 @@
+import type { Activity } from 'botbuilder';
+import { DialogTestClient } from 'botbuilder-testing';
+import { MainDialog, PERSON_OPTION } from '../../dialogs/mainDialog';
+import { KnowledgeNlu } from '../../src/knowledge';
+import { helpdeskWorld, type HelpdeskWorld } from '../support/helpdeskServices';
+import { both, playTranscript, suggestionTitles, type Turn } from '../helpers/transcript';
+
+let nlu: KnowledgeNlu;
+let world: HelpdeskWorld;
+beforeAll(async () => {
+  nlu = await KnowledgeNlu.create();
+});
+beforeEach(async () => {
+  world = await helpdeskWorld();
+});
+
+const feedback = /Did this answer help\?/;
+/** The reply is the entry's answer, with `lead` in its first paragraph (text and speech). */
+const answers = (entryId: string, lead?: RegExp, spokenLead?: RegExp) => (reply: Partial<Activity>) => {
+  const entry = nlu.lookupEntry(entryId);
+  expect(JSON.stringify(reply.attachments?.[0]?.content)).toContain(JSON.stringify(entry?.topic));
+  if (lead) expect(reply.text?.split('\n\n')[0]).toMatch(lead);
+  if (spokenLead) expect(reply.speak).toMatch(spokenLead);
+};
+const notMfa = (who: RegExp) => both(who, /0333 200 1133/, (r: Partial<Activity>) => expect(suggestionTitles(r)).toContain(PERSON_OPTION));
+const lostPhoneFlow = /Sorry to hear that|another sign-in method|stolen/;
+
+const transcripts: [string, Turn[]][] = [
+  [
+    'a follow-up about the phone call option is answered from the entry just given, that case first',
+    [
+      ['does mfa need an internet connection?', [answers('internet_needed'), feedback]],
+      ['and what about the phone call option?', [answers('internet_needed', /^\*\*Phone call:\*\* no internet connection is needed/, /^Phone calls don't need the internet/), feedback]],
+    ],
+  ],
+  [
+    'a follow-up about the iPhone after "which method" leads with iOS',
+    [
+      ['which method should i choose', [answers('preferred_method'), feedback]],
+      ['what about on iphone?', [answers('preferred_method', /iOS/), feedback]],
+    ],
+  ],
+  [
+    'a follow-up naming another topic moves on to it',
+    [
+      ['do shared mailboxes need mfa', [answers('shared_mailboxes'), feedback]],
+      ['and guest accounts?', [answers('guest_users', /Guest users can still register/), feedback]],
+    ],
+  ],
+  [
+    'the same follow-up with nothing answered before is not read as the phone-call case',
+    [['and what about the phone call option?', [(r) => expect(JSON.stringify(r.attachments?.[0]?.content)).not.toContain(JSON.stringify(nlu.lookupEntry('internet_needed')?.topic)), feedback]]],
+  ],
+  ['"why is my account blocked" is told it is not MFA, and who can help', [['why is my account blocked', notMfa(/local administrator/)]]],
+  ['"i forgot my password" is told it is not MFA, and who can help', [['i forgot my password', notMfa(/local administrator/)]]],
+  ['"the wifi on my ward is down" is told it is not MFA', [['the wifi on my ward is down', notMfa(/local IT team or administrator/)]]],
+  ['"i lost my credit card" does not start the lost-phone flow', [['i lost my credit card', (r) => expect(r.text).not.toMatch(lostPhoneFlow)]]],
+  [
+    '"what do I do about my shared mailbox" is not answered with a bare "No."',
+    [['what do I do about my shared mailbox?', (r) => expect(r.text).not.toMatch(/^(Yes|No)\b/)]],
+  ],
+];
+
+describe('MainDialog: understanding in context', () => {
+  it.each(transcripts)('%s', async (_name, turns) => {
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
+    await playTranscript(client, turns);
+  });
+});
+
+describe('answers fit any question form', () => {
+  it('no answer or spoken answer starts with a bare "Yes" or "No"', () => {
+    const bare = nlu.entries.filter((e) => /^(yes|no)\b/i.test(e.answer) || /^(yes|no)\b/i.test(e.speech)).map((e) => e.id);
+    expect(bare).toEqual([]);
+  });
+
+  it('a question that names no case gets the entry as written', () => {
+    const entry = nlu.lookupEntry('internet_needed');
+    expect(entry && nlu.answerFor(entry, 'do I need the internet for mfa')).toEqual({ text: entry?.answer, speech: entry?.speech });
+  });
+
+  it.each([
+    ['internet_needed', 'does the text message need data?', /^\*\*Text message:\*\*/],
+    ['core_methods', 'how does the phone call method work', /^\*\*Phone call:\*\*/],
+    ['new_phone', 'new phone, i use the authenticator app', /^\*\*Authenticator app:\*\*/],
+    ['install_authenticator', 'installing it on android', /Android/],
+  ])('%s asked %p leads with that case', (id, question, lead) => {
+    const entry = nlu.lookupEntry(id);
+    expect(entry).toBeDefined();
+    if (!entry) return;
+    const { text, speech } = nlu.answerFor(entry, question);
+    expect(text.split('\n\n')[0]).toMatch(lead);
+    expect(text).toContain(entry.answer);
+    expect(speech).toContain(entry.speech);
+  });
+});
