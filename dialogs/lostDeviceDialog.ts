@@ -5,7 +5,7 @@ import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions } from './prompts';
 import { say } from './reply';
-import { said } from './slots';
+import { confirmedValue, confirmOptions, said } from './slots';
 
 /** Id of the lost-phone conversation. */
 export const LOST_DEVICE_DIALOG = 'lostDeviceDialog';
@@ -29,6 +29,8 @@ export interface LostDeviceOptions {
 }
 
 interface LostValues {
+  /** What a hedged first message said about another method, while "Is that right?" is asked. */
+  confirming?: boolean;
   otherMethod?: 'yes' | 'no' | 'unsure';
   mayBeStolen?: boolean;
   canWork?: boolean;
@@ -61,8 +63,14 @@ export class LostDeviceDialog extends HelpdeskDialog {
 
   private async otherMethodStep(step: WaterfallStepContext<LostDeviceOptions>): Promise<DialogTurnResult> {
     await step.context.sendActivity(say("Sorry to hear that. Let's get you back in safely."));
-    const other = sureValue(step.options?.slots?.otherMethod);
+    const slot = step.options?.slots?.otherMethod;
+    const other = sureValue(slot);
     if (other !== undefined) return step.next(said(other ? OTHER.yes : OTHER.no));
+    if (slot) {
+      valuesOf(step).confirming = slot.value;
+      const statement = slot.value ? 'It sounds like you have another sign-in method registered.' : "It sounds like you don't have another sign-in method registered.";
+      return step.prompt(CHOICE_PROMPT, confirmOptions(statement));
+    }
     return step.prompt(
       CHOICE_PROMPT,
       choiceOptions(
@@ -73,8 +81,10 @@ export class LostDeviceDialog extends HelpdeskDialog {
   }
 
   private async stolenStep(step: WaterfallStepContext<LostDeviceOptions>): Promise<DialogTurnResult> {
+    const v = valuesOf(step);
     const choice = (step.result as FoundChoice).value;
-    valuesOf(step).otherMethod = choice === OTHER.yes ? 'yes' : choice === OTHER.no ? 'no' : 'unsure';
+    if (v.confirming !== undefined) v.otherMethod = confirmedValue(step.result as FoundChoice, v.confirming) ? 'yes' : 'no';
+    else v.otherMethod = choice === OTHER.yes ? 'yes' : choice === OTHER.no ? 'no' : 'unsure';
     const stolen = sureValue(step.options?.slots?.stolen);
     if (stolen !== undefined) return step.next(said(stolen ? STOLEN.yes : STOLEN.no));
     return step.prompt(CHOICE_PROMPT, choiceOptions('Could the phone have been stolen?', [{ title: STOLEN.yes, synonyms: ['stolen', 'yes'] }, { title: STOLEN.no, synonyms: ['lost', 'broken', 'no'] }]));

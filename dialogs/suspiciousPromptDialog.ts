@@ -5,7 +5,7 @@ import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions } from './prompts';
 import { say } from './reply';
-import { said } from './slots';
+import { confirmedValue, confirmOptions, said } from './slots';
 
 /** Id of the suspicious-prompts conversation. */
 export const SUSPICIOUS_PROMPT_DIALOG = 'suspiciousPromptDialog';
@@ -34,6 +34,8 @@ const RESET = { yes: 'Yes, already done', no: 'Not yet' } as const;
 const ALERT = { yes: 'Yes, alert them', no: 'No thanks' } as const;
 
 interface SuspiciousValues {
+  /** What a hedged first message said about approving, while "Is that right?" is asked. */
+  confirming?: boolean;
   anyApproved?: 'yes' | 'no' | 'unsure';
   promptCount?: string;
   passwordReset?: boolean;
@@ -65,8 +67,13 @@ export class SuspiciousPromptDialog extends HelpdeskDialog {
 
   private async approvedStep(step: WaterfallStepContext<SuspiciousPromptOptions>): Promise<DialogTurnResult> {
     await step.context.sendActivity(say(NEVER_APPROVE_TEXT));
-    const approved = sureValue(step.options?.slots?.approved);
+    const slot = step.options?.slots?.approved;
+    const approved = sureValue(slot);
     if (approved !== undefined) return step.next(said(approved ? APPROVED.yes : APPROVED.no));
+    if (slot) {
+      valuesOf(step).confirming = slot.value;
+      return step.prompt(CHOICE_PROMPT, confirmOptions(slot.value ? 'It sounds like you may have approved one of them.' : "It sounds like you didn't approve any of them."));
+    }
     return step.prompt(
       CHOICE_PROMPT,
       choiceOptions('Did you approve any of them?', [
@@ -80,7 +87,8 @@ export class SuspiciousPromptDialog extends HelpdeskDialog {
   private async countStep(step: WaterfallStepContext<SuspiciousPromptOptions>): Promise<DialogTurnResult> {
     const choice = (step.result as FoundChoice).value;
     const v = valuesOf(step);
-    v.anyApproved = choice === APPROVED.yes ? 'yes' : choice === APPROVED.no ? 'no' : 'unsure';
+    if (v.confirming !== undefined) v.anyApproved = confirmedValue(step.result as FoundChoice, v.confirming) ? 'yes' : 'no';
+    else v.anyApproved = choice === APPROVED.yes ? 'yes' : choice === APPROVED.no ? 'no' : 'unsure';
     if (v.anyApproved !== 'no') {
       await step.context.sendActivity(
         say('That may have let someone in, so please act now: change your NHSmail password straight away, then let me raise the alarm.'),

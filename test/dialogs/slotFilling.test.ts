@@ -23,6 +23,7 @@ const QUESTION = {
   stolen: /Could the phone have been stolen\?/,
   approved: /Did you approve any of them\?/,
   count: /Roughly how many requests/,
+  confirm: /Is that right\?/,
 } as const;
 
 /** Every reply to one message, in order. */
@@ -67,11 +68,18 @@ const cases: { name: string; first: string; skipped: (keyof typeof QUESTION)[]; 
     says: [/Sign in another way/, /remove the lost phone/],
   },
   {
-    name: 'a hedged "I think I have another method" is asked, not assumed',
+    name: 'a hedged "I think I have another method" is only confirmed, not asked in full nor assumed',
     first: 'I lost my phone but I think I have another method',
-    skipped: ['stolen'],
-    asks: ['otherMethod'],
-    says: [/Sorry to hear that/],
+    skipped: ['stolen', 'otherMethod'],
+    asks: ['confirm'],
+    says: [/Sorry to hear that/, /It sounds like you have another sign-in method registered\. Is that right\?/],
+  },
+  {
+    name: 'a hedged "I might have approved one" is only confirmed',
+    first: "I keep getting approval requests I didn't start and I might have approved one",
+    skipped: ['approved'],
+    asks: ['confirm'],
+    says: [/Don't approve/, /It sounds like you may have approved one of them\. Is that right\?/],
   },
   {
     name: 'prompts, about ten, none approved: both suspicious-prompt questions skipped',
@@ -98,6 +106,17 @@ describe('guided flows start with what the first message says', () => {
     for (const q of skipped) expect(questions).not.toContain(q);
     expect(questions).toEqual(asks);
     for (const pattern of says) expect(replies.map((r) => r.text ?? '').join('\n')).toMatch(pattern);
+  });
+
+  it.each<[string, RegExp[]]>([
+    ["Yes, that's right", [/Sign in another way/, /remove the lost phone/]],
+    ['no', [/tell your local administrator/, /Without another method, a person has to reset your MFA/, /still do your work/]],
+  ])('the confirmation %p decides the advice', async (answer, replies) => {
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
+    await playTranscript(client, [
+      ['I lost my phone, it was not stolen, but I think I have another method', [/Sorry to hear that/, /Is that right\?/]],
+      [answer, replies],
+    ]);
   });
 
   it('a skipped question still leaves the rest of the flow working: the stolen-phone flow hands over', async () => {
