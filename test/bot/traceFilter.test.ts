@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import type { Activity, TurnContext } from 'botbuilder';
+import { DIRECT_LINE_ACTIVITIES } from '../../src/channels/directLine/conversationLog';
 import { codeInMessage } from '../support/dialogTranscripts';
+import { openConversation } from '../support/directLineClient';
 import { ConnectorStandIn } from '../teams/connectorStandIn';
 import { messageActivity, post, startTestHelpdesk, type ReplyActivity, type TestHelpdesk } from '../helpers/testServer';
 
@@ -75,5 +78,43 @@ describe('trace activities stay inside the bot', () => {
     } finally {
       await connector.stop();
     }
+  });
+
+  /** A trace of the kind libraries send (it echoes what the person typed), then a message. */
+  const PROBE: Partial<Activity> = { type: 'trace', name: 'Probe', label: 'probe', value: { typed: 'probe-482913' } };
+  const HELLO: Partial<Activity> = { type: 'message', text: 'Hello from the probe', speak: 'Hello from the probe' };
+
+  it.each(['webchat', 'msteams', 'directline', 'voice', 'emulator'])(
+    'on %s, a trace any code sends is dropped before it leaves (the Emulator keeps it), and a batch of traces only is not sent',
+    async (channelId) => {
+      const conversationId = `probe-${channelId}-${randomUUID()}`;
+      let replies: Partial<Activity>[] = [];
+      let traceOnly: unknown;
+      const activity = messageActivity(conversationId, 'hello', { channelId }) as unknown as Activity;
+      await t.helpdesk.adapter.processActivityDirect('', activity, async (context: TurnContext) => {
+        await context.sendActivities([{ ...PROBE }, { ...HELLO }]);
+        traceOnly = await context.sendActivities([{ ...PROBE }]);
+        replies = [...context.bufferedReplyActivities];
+      });
+      if (channelId === 'emulator') {
+        expect(replies.map((a) => a.type)).toEqual(['trace', 'message', 'trace']);
+      } else {
+        expect(replies.map((a) => a.type)).toEqual(['message']);
+        expect(traceOnly).toEqual([]);
+      }
+    },
+  );
+
+  it('a trace sent into a web chat page\'s conversation (the bot\'s own Direct Line) never reaches the page or the store', async () => {
+    const { client } = await openConversation(t.baseUrl);
+    await client.read();
+    await t.helpdesk.directLine.adapter.continueConversationAsync('', { conversation: { id: client.conversationId, isGroup: false, conversationType: 'personal', name: '' }, channelId: 'webchat' }, async (context) => {
+      await context.sendActivities([{ ...PROBE }, { ...HELLO }]);
+    });
+    const shown = await client.read();
+    expect(shown.map((a) => [a.type, a.text])).toEqual([['message', 'Hello from the probe']]);
+    const stored = await t.helpdesk.store.collection(DIRECT_LINE_ACTIVITIES).find({ limit: 1000 });
+    expect(JSON.stringify(stored)).toContain('Hello from the probe');
+    expect(JSON.stringify(stored)).not.toContain('probe-482913');
   });
 });

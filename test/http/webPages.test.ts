@@ -27,6 +27,15 @@ describe('the web chat page and its assets', () => {
     expect(html).not.toMatch(/https?:\/\/(?!intranet)/);
   });
 
+  it('tells the same rule about codes as the code texts: type it only here or on the phone line\'s keypad; no person asks for it', async () => {
+    const html = await (await fetch(`${t.baseUrl}/`)).text();
+    const hint = /<p class="hint">([^<]*)<\/p>/.exec(html)?.[1] ?? '';
+    expect(hint).toMatch(/Type a code we send you only into this chat, or on your keypad when you call the helpdesk phone line\./);
+    expect(hint).toContain('No person will ever ask you for it.');
+    // The chat asks for the code, so "never share it, not even with the helpdesk" would teach the wrong rule.
+    expect(hint).not.toMatch(/never share|not even with the helpdesk/i);
+  });
+
   it('serves the installed Web Chat bundle from the package (not from git), gzipped and cacheable', async () => {
     const res = await fetch(`${t.baseUrl}/assets/vendor/webchat.js`, { headers: { 'accept-encoding': 'gzip' } });
     expect(res.status).toBe(200);
