@@ -42,6 +42,15 @@ const CARDS: ReadonlyArray<readonly [string, CardJson]> = [
       speak: 'choices',
     }).content as CardJson,
   ],
+  [
+    // The "not sure" reply in Teams: its three closest topics and a person, as a card of buttons; here the longest topics there are.
+    'choices-longest-topics',
+    createChoicesCard({
+      choices: [...[...entries].sort((a, b) => b.topic.length - a.topic.length).slice(0, 3).map((e) => e.topic), 'Talk to a person'],
+      fallbackText: 'choices',
+      speak: 'choices',
+    }).content as CardJson,
+  ],
   ['notice', createNoticeCard({ title: 'Only the helpdesk team can work on tickets', text: 'Ask a member of the helpdesk team.' }).content as CardJson],
   [
     'ticket',
