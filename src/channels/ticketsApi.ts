@@ -5,6 +5,7 @@ import type { AgentToken } from '../config';
 import type { Logger } from '../logger';
 import { redact } from '../logger';
 import type { RouteInstaller } from '../server';
+import { StoreUnavailableError } from '../store/documentStore';
 import {
   agentView,
   InvalidTicketTransitionError,
@@ -304,6 +305,9 @@ function toHttp(err: unknown): { status: number; body: Record<string, unknown> }
   }
   if (err instanceof InvalidTicketTransitionError) {
     return { status: 409, body: { error: 'invalid_transition', message: err.message, status: err.status } };
+  }
+  if (err instanceof StoreUnavailableError) {
+    return { status: 503, body: { error: 'store_unavailable', message: 'The ticket store is not answering. Please try again shortly.' } };
   }
   return { status: 500, body: { error: 'internal', message: 'Something went wrong on the server.' } };
 }

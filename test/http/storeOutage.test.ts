@@ -6,13 +6,15 @@ import { messageActivity, send, startTestHelpdesk, type TestHelpdesk } from '../
  * after its restart the store is empty; a real MongoDB replica set keeps its data, and the bot
  * reconnects the same way.
  */
+const AGENT_TOKEN = 'outage-agent-token-0123456789';
+
 describe('the MongoDB store goes away and comes back', () => {
   let db: JongodbServer;
   let t: TestHelpdesk;
 
   beforeAll(async () => {
     db = await startJongodb();
-    t = await startTestHelpdesk({ MONGODB_URI: db.uri, MONGODB_DATABASE: freshDatabase(), MONGODB_TIMEOUT_MS: '500' });
+    t = await startTestHelpdesk({ MONGODB_URI: db.uri, MONGODB_DATABASE: freshDatabase(), MONGODB_TIMEOUT_MS: '500', AGENT_API_TOKENS: `Sam Agent:${AGENT_TOKEN}` });
   });
 
   afterAll(async () => {
@@ -44,6 +46,10 @@ describe('the MongoDB store goes away and comes back', () => {
     // still serving: a second turn and the liveness check are answered
     expect((await send(t.baseUrl, messageActivity('outage-2', 'hello')))[0].text).toMatch(/can't reach the helpdesk records/);
     expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+    // Agents are told the store is out of reach (503), not that the server broke.
+    const list = await fetch(`${t.baseUrl}/api/tickets`, { headers: { authorization: `Bearer ${AGENT_TOKEN}` } });
+    expect(list.status).toBe(503);
+    expect(await list.json()).toMatchObject({ error: 'store_unavailable' });
     expect(t.logLines.some((l) => l.includes('the store is not reachable'))).toBe(true);
 
     db = await startJongodb({ port: db.port });

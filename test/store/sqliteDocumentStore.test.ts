@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteDocumentStore } from '../../src/store/sqlite/sqliteDocumentStore';
+import { StoreUnavailableError } from '../../src/store/documentStore';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
 import { documentStoreContract } from './documentStoreContract';
 
@@ -88,5 +89,22 @@ describe('SqliteDocumentStore specifics', () => {
     expect((await a.collection('things').get('x'))?.doc).toEqual({ by: 'b' });
     await a.close();
     await b.close();
+  });
+
+  it('reports a file locked by another process beyond the busy timeout as unavailable, and loses nothing', async () => {
+    const filename = join(dir, 'locked.sqlite');
+    const store = new SqliteDocumentStore({ filename, busyTimeoutMs: 50 });
+    const kept = await store.collection('things').put('kept', { n: 1 });
+    const other = new Database(filename);
+    other.exec('BEGIN IMMEDIATE');
+    await expect(store.collection('things').put('kept', { n: 2 }, kept.eTag)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.increment('locked')).rejects.toBeInstanceOf(StoreUnavailableError);
+    other.exec('ROLLBACK');
+    other.close();
+    // Once the lock is gone the same writes go through, on the version that was there.
+    expect((await store.collection('things').get('kept'))?.doc).toEqual({ n: 1 });
+    await store.collection('things').put('kept', { n: 2 }, kept.eTag);
+    expect(await store.increment('locked')).toBe(1);
+    await store.close();
   });
 });

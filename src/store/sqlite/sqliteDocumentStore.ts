@@ -10,6 +10,7 @@ import {
   clampLimit,
   DuplicateKeyError,
   ETagConflictError,
+  StoreUnavailableError,
   type Collection,
   type CollectionSchema,
   type Document,
@@ -172,13 +173,23 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 }
 
-/** Runs synchronous database work and reports its outcome as a promise. */
+/**
+ * Runs synchronous database work and reports its outcome as a promise. A file still locked by
+ * another process after the busy timeout (`SQLITE_BUSY`, `SQLITE_LOCKED` and their extended
+ * codes) is reported as {@link StoreUnavailableError}: nothing was written, and the person is
+ * told to try again, as when a MongoDB server is out of reach.
+ */
 function run<R>(work: () => R): Promise<R> {
   try {
     return Promise.resolve(work());
   } catch (err) {
+    if (isLocked(err)) return Promise.reject(new StoreUnavailableError({ cause: err }));
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
+}
+
+function isLocked(err: unknown): boolean {
+  return err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(err.code);
 }
 
 function migrate(db: Database.Database, migrations: readonly Migration[]): void {
