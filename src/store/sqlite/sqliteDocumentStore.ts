@@ -188,8 +188,10 @@ function run<R>(work: () => R): Promise<R> {
   }
 }
 
+/** Whether better-sqlite3 reported a lock it could not get (by its error code, which holds across module copies). */
 function isLocked(err: unknown): boolean {
-  return err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(err.code);
+  const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
 function migrate(db: Database.Database, migrations: readonly Migration[]): void {
