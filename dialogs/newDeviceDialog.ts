@@ -8,7 +8,7 @@ import { TOPIC } from './menu';
 import type { TopicOutcome } from './outcome';
 import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions } from './prompts';
 import { say } from './reply';
-import { said } from './slots';
+import { CONFIRM, confirmOptions, said } from './slots';
 import { guidedStepsMessages, requireSteps, STEPS_DONE, STEPS_STUCK } from './steps';
 
 /** Id of the new-device conversation. */
@@ -27,12 +27,16 @@ export interface NewDeviceOptions {
 }
 
 const METHOD_CHOICE = { app: METHOD.app, sms: METHOD.sms, call: METHOD.call } as const;
+/** A method as said back in "It sounds like you use …". */
+const METHOD_SAID = { app: 'the Authenticator app', sms: 'text messages', call: 'phone calls' } as const;
 
 /** Where the Authenticator backup switch is, by platform. */
 const BACKUP_NAME = { iphone: 'On an iPhone the switch is called **iCloud backup**.', android: 'On Android the switch is called **Cloud backup**.' } as const;
 
 /** What the conversation learns, kept in the waterfall's values. */
 interface NewDeviceValues {
+  /** The method a hedged first message named, while "Is that right?" is asked. */
+  confirmingMethod?: keyof typeof METHOD_CHOICE;
   sameNumber?: boolean;
   method?: string;
 }
@@ -114,8 +118,13 @@ export class NewDeviceDialog extends HelpdeskDialog {
       const outcome: TopicOutcome = { kind: 'redirect', topic: TOPIC.changeMethod, options: { change: 'phone_number' } };
       return step.endDialog(outcome);
     }
-    const method = sureValue(step.options?.slots?.method);
+    const slot = step.options?.slots?.method;
+    const method = sureValue(slot);
     if (method) return step.next(said(METHOD_CHOICE[method]));
+    if (slot) {
+      valuesOf(step).confirmingMethod = slot.value;
+      return step.prompt(CHOICE_PROMPT, confirmOptions(`It sounds like you use ${METHOD_SAID[slot.value]}.`));
+    }
     return step.prompt(
       CHOICE_PROMPT,
       choiceOptions('How do you usually confirm it is you when you sign in?', [
@@ -128,7 +137,10 @@ export class NewDeviceDialog extends HelpdeskDialog {
   }
 
   private async adviceStep(step: WaterfallStepContext<NewDeviceOptions>): Promise<DialogTurnResult> {
-    const method = (step.result as FoundChoice).value;
+    const answer = (step.result as FoundChoice).value;
+    const confirming = valuesOf(step).confirmingMethod;
+    // "No, that's not right" after "It sounds like you use …" is treated as not knowing: the page that shows it comes next.
+    const method = confirming === undefined ? answer : answer === CONFIRM.yes ? METHOD_CHOICE[confirming] : METHOD.unsure;
     valuesOf(step).method = method;
     if (method === METHOD.sms || method === METHOD.call) {
       await step.context.sendActivity(

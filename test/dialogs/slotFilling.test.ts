@@ -119,6 +119,19 @@ describe('guided flows start with what the first message says', () => {
     ]);
   });
 
+  it.each<[string, RegExp[]]>([
+    ['yes', [/there's nothing to do/]],
+    ["No, that's not right", [/Security info page/, /step by step/, /Did that get you set up\?/]],
+  ])('on a new phone, the confirmation %p of a hedged method decides the advice', async (answer, replies) => {
+    const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
+    await playTranscript(client, [
+      ['I have a new phone, I think I use texts', /Do you still have your old phone\?/],
+      ['yes', /same mobile number/],
+      ['same', /It sounds like you use text messages\. Is that right\?/],
+      [answer, replies],
+    ]);
+  });
+
   it('a skipped question still leaves the rest of the flow working: the stolen-phone flow hands over', async () => {
     const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
     const turns: Turn[] = [
