@@ -202,6 +202,8 @@ export const TICKET_CARD_VERBS = {
   resolve: 'resolveTicket',
   cancel: 'cancelTicket',
   endChat: 'endChat',
+  /** Calls the requester's number on record: # confirms the request, 9 denies it. */
+  verifyByCallback: 'verifyByCallback',
   /** Sent by Teams to refresh the card in place (Universal Actions `refresh`). */
   refresh: 'refreshTicket',
 } as const;
@@ -236,6 +238,7 @@ export interface TicketCardData {
     readonly resolve: boolean;
     readonly cancel: boolean;
     readonly endChat: boolean;
+    readonly verifyByCallback: boolean;
   };
   readonly fallbackText: string;
   readonly speak: string;
@@ -245,7 +248,7 @@ export interface TicketCardData {
  * A helpdesk ticket for agents in Teams: heading, verification badge, facts, summary, notes and
  * `Action.Execute` buttons (verbs in {@link TICKET_CARD_VERBS}, each with `{ ticketId }` in
  * `data`): Claim, Add note (text and "show to the person" toggle), Resolve (resolution text),
- * End chat and Cancel. Its `refresh` action (verb `refreshTicket`) lets Teams update it in place.
+ * Verify by call-back, End chat and Cancel. Its `refresh` action (verb `refreshTicket`) lets Teams update it in place.
  */
 export function createTicketCard(data: TicketCardData): Attachment {
   const verified = data.verification.verified;

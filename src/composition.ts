@@ -48,6 +48,8 @@ import { resolveVerificationSecret } from './verification/secret';
 import { webChatBundlePath, webPagesRoute } from './channels/webPages';
 import { VoiceAdapter } from './channels/voice/voiceAdapter';
 import { VOICE_PATHS, voiceRoutes, voiceUrl } from './channels/voice/voiceRoutes';
+import { callbackRoutes } from './channels/voice/callbackRoutes';
+import { CallbackVerification } from './tickets/callbackVerification';
 
 /** Parts a test may replace at the edges of the graph. */
 export interface CompositionOverrides {
@@ -55,6 +57,8 @@ export interface CompositionOverrides {
   readonly clock?: Clock;
   /** Replaces the code sender (Twilio or the dev outbox). */
   readonly sender?: CodeSender;
+  /** Root of the Twilio REST API instead of https://api.twilio.com (tests point it at a local stand-in). */
+  readonly twilioApiBaseUrl?: string;
   /** Waits between security webhook attempts (tests make it instant). */
   readonly webhookSleep?: (ms: number) => Promise<void>;
   /** How often Direct Line streams look in the store for other instances' activities. */
@@ -114,7 +118,16 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const storage = new DocumentBotStorage(store);
   const directory = await createDirectory(config, logger);
   const voiceRepeatUrl = config.publicBaseUrl ? `${config.publicBaseUrl}${VOICE_CODE_REPEAT_PATH}` : undefined;
-  const verification = await createVerification({ config, store, clock, logger, sender: overrides.sender, voiceRepeatUrl });
+  const verification = await createVerification({
+    config,
+    store,
+    clock,
+    logger,
+    sender: overrides.sender,
+    voiceRepeatUrl,
+    publicBaseUrl: config.publicBaseUrl,
+    twilioApiBaseUrl: overrides.twilioApiBaseUrl,
+  });
   const knowledge = await KnowledgeNlu.create();
   logger.info({ entries: knowledge.entries.length, trainingMs: knowledge.trainingMs }, 'Knowledge base trained');
   prepareCardTemplates();
@@ -126,6 +139,16 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   }
   const tickets = new TicketService({ store, logger, notifiers, now: () => new Date(clock.now()) });
   if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
+
+  const callbacks = new CallbackVerification({
+    tickets,
+    directory,
+    verification: verification.service,
+    store,
+    logger,
+    now: () => clock.now(),
+    available: verification.callbacksAvailable,
+  });
   const transcripts = new TranscriptLog(store, clock);
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
@@ -196,6 +219,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     logger,
     config: config.teams,
     now: () => new Date(clock.now()),
+    callbacks,
   });
 
   useEverywhere(transcriptMiddleware(transcripts, logger));
@@ -206,8 +230,9 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     services: { directory, verification: verification.service, lookups: verification.lookups, sessions: verification.sessions, clock, tickets, transcripts },
   });
   const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id, teamsAgents, feedback, logger });
+  const voiceAuth = { publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, skipSignature: config.voice.skipSignature };
   const routes: RouteInstaller[] = [
-    ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger, now: () => new Date(clock.now()) }),
+    ticketsApiRoutes({ tickets, tokens: config.agentApiTokens, logger, now: () => new Date(clock.now()), callbacks }),
     pageRoutes({ path: AGENT_CONSOLE_PATH, dir: join(publicDir(), 'agent') }),
     ...directLine.routes(app),
   ];
@@ -224,8 +249,20 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     voiceRoutes({
       adapter: voiceAdapter,
       bot: app,
-      auth: { publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, skipSignature: config.voice.skipSignature },
+      auth: voiceAuth,
       tickets,
+      logger,
+      helpdeskNumber: config.voice.helpdeskNumber,
+      whisperUrl,
+    }),
+  );
+  routes.push(
+    callbackRoutes({
+      calls: verification.callbacks,
+      verification: callbacks,
+      adapter: voiceAdapter,
+      bot: app,
+      auth: voiceAuth,
       logger,
       helpdeskNumber: config.voice.helpdeskNumber,
       whisperUrl,

@@ -22,6 +22,7 @@ import {
   type TicketService,
 } from '../tickets';
 import type { FieldError } from './activitySchema';
+import type { CallbackRefusal, CallbackVerification } from '../tickets/callbackVerification';
 
 /** Base path of the agents' API. */
 export const TICKETS_API_PATH = '/api/tickets';
@@ -30,6 +31,8 @@ export const AGENT_WHOAMI_PATH = '/api/agent';
 
 /** Dependencies of {@link ticketsApiRoutes}. */
 export interface TicketsApiDeps {
+  /** Places call-back verifications (`POST /api/tickets/:id/verify-by-callback`). */
+  readonly callbacks: CallbackVerification;
   readonly tickets: TicketService;
   /** Accepted bearer tokens and their agents; when empty every route answers 503 `agent_api_disabled`. */
   readonly tokens: readonly AgentToken[];
@@ -99,6 +102,13 @@ const noteBody = z
   .strict();
 const resolveBody = z.object({ agent: agentField, resolution: textField }).strict();
 const cancelBody = z.object({ agent: agentField }).strict();
+const callbackBody = z
+  .object({
+    /** Who the caller claims to be, used only when the ticket names nobody in the directory. */
+    email: z.string({ invalid_type_error: 'must be a string' }).trim().toLowerCase().email('must be an email address').max(320).optional(),
+    staffId: z.string({ invalid_type_error: 'must be a string' }).trim().regex(/^[A-Za-z0-9-]{1,32}$/, 'must be a staff ID (letters, digits and dashes)').optional(),
+  })
+  .strict();
 
 /** A problem that becomes an HTTP error response. */
 class HttpProblem extends Error {
@@ -173,6 +183,7 @@ function sha256(value: string): Buffer {
  * - `POST /api/tickets/:id/claim`
  * - `POST /api/tickets/:id/notes` `{ text, visibleToUser? }`
  * - `POST /api/tickets/:id/resolve` `{ resolution }`
+ * - `POST /api/tickets/:id/verify-by-callback` `{ email?, staffId? }` → 202, a call to the requester's number on record
  * - `POST /api/tickets/:id/cancel`
  *
  * Invalid input gives 400 `{ error: 'invalid_request', fields: [{ field, message }] }`; an
@@ -284,6 +295,16 @@ export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
       }),
     );
     server.post(
+      `${TICKETS_API_PATH}/:id/verify-by-callback`,
+      handle(async (req, agent) => {
+        const id = ticketIdOf(req);
+        const body = parseWith(callbackBody, bodyOf(req));
+        const started = await deps.callbacks.start(id, agent, body);
+        if (!started.ok) throw callbackProblem(started);
+        return { status: 202, body: { status: 'calling', destinationMasked: started.destinationMasked, ticket: agentView(started.ticket) } };
+      }),
+    );
+    server.post(
       `${TICKETS_API_PATH}/:id/cancel`,
       handle(async (req, agent) => {
         const id = ticketIdOf(req);
@@ -292,6 +313,24 @@ export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
       }),
     );
   };
+}
+
+/** The HTTP answer to a call-back that could not be placed. */
+function callbackProblem(refusal: CallbackRefusal): HttpProblem {
+  switch (refusal.error) {
+    case 'not_found':
+      return new HttpProblem(404, { error: 'not_found', message: 'No ticket has this id.' });
+    case 'invalid_transition':
+      return new HttpProblem(409, { error: 'invalid_transition', message: `The ticket is ${refusal.status}: there is nothing left to verify.`, status: refusal.status });
+    case 'limit':
+      return new HttpProblem(429, { error: 'limit_reached', message: refusal.message, ...(refusal.retryAt ? { retryAt: new Date(refusal.retryAt).toISOString() } : {}) });
+    case 'unavailable':
+      return new HttpProblem(503, { error: 'callback_unavailable', message: refusal.message });
+    case 'send_failed':
+      return new HttpProblem(502, { error: 'call_failed', message: refusal.message });
+    default:
+      return new HttpProblem(409, { error: refusal.error, message: refusal.message });
+  }
 }
 
 function toHttp(err: unknown): { status: number; body: Record<string, unknown> } {

@@ -7,6 +7,7 @@ import { redact } from '../logger';
 import { InvalidTicketTransitionError, TicketAlreadyClaimedError, TicketNotFoundError, TicketValidationError } from '../tickets/errors';
 import { cleanDisplayName, MAX_TEXT_LENGTH, TICKET_ID_PATTERN, type Ticket } from '../tickets/model';
 import type { TicketService } from '../tickets/ticketService';
+import type { CallbackVerification } from '../tickets/callbackVerification';
 import type { HelpdeskQueues } from './helpdeskQueue';
 import type { LiveRelay } from './relay';
 import type { QueueRole, RelayAgent, TeamsAgentStore, TicketPostRecord } from './teamsStore';
@@ -19,6 +20,8 @@ export interface TicketCardActionsDeps {
   readonly store: TeamsAgentStore;
   readonly relay: LiveRelay;
   readonly logger: Logger;
+  /** Places call-back verifications; without it the button explains that call-backs are off. */
+  readonly callbacks?: CallbackVerification;
 }
 
 /** `data` of an `Action.Execute` from the ticket card, with the inputs Teams merges into it. */
@@ -149,6 +152,14 @@ async function perform(verb: Verb, ticket: Ticket, agent: RelayAgent, data: Acti
     case TICKET_CARD_VERBS.cancel:
       await tickets.cancel(ticket.id, agent.name);
       return undefined;
+    case TICKET_CARD_VERBS.verifyByCallback: {
+      if (!deps.callbacks) return 'Call-backs are not available on this bot.';
+      const started = await deps.callbacks.start(ticket.id, agent.name);
+      if (started.ok) return undefined;
+      if (started.error === 'not_found') return `Ticket ${ticket.id} was not found.`;
+      if (started.error === 'invalid_transition') return `${ticket.id} is ${started.status}: there is nothing left to verify.`;
+      return started.message;
+    }
     case TICKET_CARD_VERBS.endChat:
       return (await relay.end(ticket.id, agent.name, 'agent')) ? undefined : `There is no live chat on ${ticket.id}.`;
     default:

@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { DocumentStore } from '../store/documentStore';
 import type { TicketService } from '../tickets/ticketService';
 import { registerTicketCardActions } from './cardActions';
+import type { CallbackVerification } from '../tickets/callbackVerification';
 import { HelpdeskQueues, isBotAddedToTeam, isBotRemovedFromTeam } from './helpdeskQueue';
 import { PersonNotifier } from './personNotifier';
 import { ProactiveMessenger, type ProactiveAdapter } from './proactive';
@@ -43,6 +44,8 @@ export interface TeamsAgentsDeps {
   /** `HELPDESK_TEAM_ID`, `SECURITY_TEAM_ID` and `HANDOFF_TO_HUB`. */
   readonly config: { readonly helpdeskTeamId?: string; readonly securityTeamId?: string; readonly handoffToHub: boolean };
   readonly now?: () => Date;
+  /** Places call-back verifications for the card's "Verify by call-back" button. */
+  readonly callbacks?: CallbackVerification;
 }
 
 const THREAD_POST = Symbol('ticketThreadPost');
@@ -131,7 +134,7 @@ export class TeamsAgents {
         ),
       async () => undefined,
     );
-    registerTicketCardActions(app, { tickets: this.deps.tickets, queues: this.queues, store: this.store, relay: this.relay, logger: this.deps.logger });
+    registerTicketCardActions(app, { tickets: this.deps.tickets, queues: this.queues, store: this.store, relay: this.relay, logger: this.deps.logger, callbacks: this.deps.callbacks });
   }
 
   /** The ticket card whose thread a message was posted in, looked up once per turn. */

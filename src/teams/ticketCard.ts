@@ -88,6 +88,7 @@ export function ticketCardData(ticket: Ticket, options: TicketCardOptions = {}):
     { title: 'Requester', value: requesterLine(ticket) },
     { title: 'Assigned to', value: ticket.assignee ?? 'nobody yet' },
     { title: 'Channel', value: ticket.channel },
+    ...callbackFact(ticket),
   ];
   const recent = ticket.notes.slice(-CARD_RECENT_NOTES);
   const older = ticket.notes.length - recent.length;
@@ -120,10 +121,28 @@ export function ticketCardData(ticket: Ticket, options: TicketCardOptions = {}):
       resolve: !readOnly && active,
       cancel: !readOnly && active,
       endChat: !readOnly && relayLive,
+      verifyByCallback: !readOnly && active,
     },
     fallbackText,
     speak: `Ticket ${ticket.id}, priority ${ticket.priority}, ${statusLine(ticket)}. ${type}. ${badge}.`,
   };
+}
+
+/** The latest call-back verification on the ticket, as a fact row (none when there was none). */
+function callbackFact(ticket: Ticket): { title: string; value: string }[] {
+  const last = [...ticket.history].reverse().find((h) => h.action.startsWith('callback_'));
+  if (!last) return [];
+  const when = `${last.at.slice(0, 16).replace('T', ' ')} UTC`;
+  switch (last.action) {
+    case 'callback_verified':
+      return [{ title: 'Call-back', value: `Verified by call-back to the number on record (${when})` }];
+    case 'callback_denied':
+      return [{ title: 'Call-back', value: `DENIED: the person on the number on record did not ask for help (${when}). Security alert raised.` }];
+    case 'callback_no_answer':
+      return [{ title: 'Call-back', value: `No answer (${when})` }];
+    default:
+      return [{ title: 'Call-back', value: `Calling the number on record (${when} by ${last.by})` }];
+  }
 }
 
 /** The ticket card attachment for a ticket. */

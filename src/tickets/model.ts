@@ -203,7 +203,16 @@ export type TicketAction =
   | 'person_not_notified'
   | 'chat_started'
   | 'chat_ended'
-  | 'handoff_status';
+  | 'handoff_status'
+  | 'callback_started'
+  | 'callback_verified'
+  | 'callback_denied'
+  | 'callback_no_answer';
+
+/** Outcomes of a call-back verification, as recorded in a ticket's history. */
+export const CALLBACK_OUTCOMES = ['verified', 'denied', 'no_answer'] as const;
+/** How a call-back to the number on record ended: # pressed, 9 pressed, or nobody answered. */
+export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 
 /** History actions that record what happened around a ticket without changing it (see `TicketService.recordEvent`). */
 export const TICKET_EVENT_ACTIONS = ['chat_started', 'chat_ended', 'handoff_status'] as const;
@@ -253,6 +262,8 @@ type TicketCommon = {
   readonly sourceActivityId?: string;
   /** Set when a message to the person could not be delivered (they removed the bot, or the conversation is gone). */
   readonly personNotNotified?: { readonly at: string; readonly reason: string };
+  /** Set when the person denied the request on a call-back to their number on record: a P1 security alert. */
+  readonly securityAlert?: { readonly at: string; readonly reason: string };
 };
 
 /** A helpdesk ticket as stored. */

@@ -3,9 +3,10 @@ import { redactPhonesInText } from '../logger';
 import type { Requester, Ticket, TicketPriority, TicketType, VerificationEvidence } from './model';
 import type { TicketEvent, TicketNotifier } from './notifier';
 
-/** Body POSTed to the security webhook for a P1 ticket. No transcript, details or codes. */
+/** Body POSTed to the security webhook for a P1 ticket, or a denial on call-back. No transcript, details or codes. */
 export type SecurityWebhookPayload = {
-  readonly event: 'ticket.p1_created';
+  /** `ticket.p1_created`: a new P1 ticket. `ticket.callback_denied`: the person said on a call-back to their number on record that they did not ask for help. */
+  readonly event: 'ticket.p1_created' | 'ticket.callback_denied';
   readonly ticket: {
     readonly id: string;
     readonly type: TicketType;
@@ -15,6 +16,8 @@ export type SecurityWebhookPayload = {
     readonly verification: VerificationEvidence;
     readonly accountCompromised: boolean;
     readonly createdAt: string;
+    /** Why the alert was raised, for `ticket.callback_denied`. */
+    readonly securityAlert?: { readonly at: string; readonly reason: string };
   };
 };
 
@@ -34,7 +37,7 @@ export interface SecurityWebhookOptions {
 }
 
 /** Builds the webhook payload, keeping only what the security team needs and masking phone numbers. */
-export function securityWebhookPayload(ticket: Ticket): SecurityWebhookPayload {
+export function securityWebhookPayload(ticket: Ticket, event: SecurityWebhookPayload['event'] = 'ticket.p1_created'): SecurityWebhookPayload {
   const requester: Requester = Object.fromEntries(
     Object.entries(ticket.requester).map(([k, v]) => [k, typeof v === 'string' ? redactPhonesInText(v) : v]),
   );
@@ -42,7 +45,7 @@ export function securityWebhookPayload(ticket: Ticket): SecurityWebhookPayload {
     ? { ...ticket.verification, destinationMasked: redactPhonesInText(ticket.verification.destinationMasked) }
     : { verified: false, reason: redactPhonesInText(ticket.verification.reason) };
   return {
-    event: 'ticket.p1_created',
+    event,
     ticket: {
       id: ticket.id,
       type: ticket.type,
@@ -52,6 +55,7 @@ export function securityWebhookPayload(ticket: Ticket): SecurityWebhookPayload {
       verification,
       accountCompromised: ticket.accountCompromised,
       createdAt: ticket.createdAt,
+      ...(ticket.securityAlert ? { securityAlert: ticket.securityAlert } : {}),
     },
   };
 }
@@ -59,7 +63,7 @@ export function securityWebhookPayload(ticket: Ticket): SecurityWebhookPayload {
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * Posts every new P1 ticket to the security team's webhook as JSON. A failed attempt (network
+ * Posts every new P1 ticket (and every denial on a call-back, which raises a ticket to P1) to the security team's webhook as JSON. A failed attempt (network
  * error, timeout or a status other than 2xx) is retried with exponential backoff; when every
  * attempt fails the failure is logged and the ticket is unaffected.
  */
@@ -78,6 +82,10 @@ export class SecurityWebhookNotifier implements TicketNotifier {
   }
 
   async notify(event: TicketEvent): Promise<void> {
+    if (event.action === 'callback_denied') {
+      await this.deliver(securityWebhookPayload(event.ticket, 'ticket.callback_denied'));
+      return;
+    }
     if (event.action !== 'created' || event.ticket.priority !== 'P1') return;
     await this.deliver(securityWebhookPayload(event.ticket));
   }

@@ -16,6 +16,7 @@ import {
   TICKET_TYPES,
   TICKET_EVENT_ACTIONS,
   type AgentTicketView,
+  type CallbackOutcome,
   type CreateTicketInput,
   type RequesterTicketView,
   type Ticket,
@@ -474,6 +475,34 @@ export class TicketService {
   }
 
   /**
+   * Records that an agent started a call-back to the requester's number on record (masked).
+   * @throws TicketNotFoundError for an unknown id.
+   */
+  async recordCallbackStarted(id: string, agent: string, destinationMasked: string): Promise<Ticket> {
+    const who = parse(agentNameSchema, agent, 'agent');
+    const note = `Call-back placed to the number on record ending ${destinationMasked.replace(/\D/g, '').slice(-3)}`;
+    return this.change(id, 'callback_started', who, (t, at) => ({ ...t, updatedAt: at, history: [...t.history, entry(at, who, 'callback_started', note)] }));
+  }
+
+  /**
+   * Records how a call-back to the number on record ended. A denial (the person pressed 9: they
+   * did not ask for help) raises the ticket to P1 and sets its security alert, which notifiers
+   * pass to the security team.
+   * @throws TicketNotFoundError for an unknown id.
+   */
+  async recordCallbackOutcome(id: string, outcome: CallbackOutcome, destinationMasked: string): Promise<Ticket> {
+    const ending = destinationMasked.replace(/\D/g, '').slice(-3);
+    const action = CALLBACK_ACTIONS[outcome];
+    const note = CALLBACK_NOTES[outcome].replace('{ending}', ending);
+    return this.change(id, action, 'bot', (t, at) => ({
+      ...t,
+      ...(outcome === 'denied' ? { priority: 'P1' as const, securityAlert: { at, reason: note } } : {}),
+      updatedAt: at,
+      history: [...t.history, entry(at, 'bot', action, note)],
+    }));
+  }
+
+  /**
    * The requester's own tickets, newest first, as the requester may see them.
    * @throws TicketValidationError when neither email nor person id is given.
    */
@@ -586,6 +615,18 @@ export class TicketService {
     }
   }
 }
+
+const CALLBACK_ACTIONS: Readonly<Record<CallbackOutcome, TicketAction>> = {
+  verified: 'callback_verified',
+  denied: 'callback_denied',
+  no_answer: 'callback_no_answer',
+};
+
+const CALLBACK_NOTES: Readonly<Record<CallbackOutcome, string>> = {
+  verified: 'Verified by call-back: whoever answered the number on record ending {ending} pressed # to confirm the request',
+  denied: 'DENIED on call-back: whoever answered the number on record ending {ending} pressed 9, they did not ask for help. Possible social engineering: do not act on this ticket.',
+  no_answer: 'Call-back to the number on record ending {ending}: no answer or no key pressed',
+};
 
 function entry(at: string, by: string, action: TicketAction, note?: string): TicketHistoryEntry {
   return note === undefined ? { at, by, action } : { at, by, action, note };

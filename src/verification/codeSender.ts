@@ -9,6 +9,22 @@ export interface CodeMessage {
   /** How long the code stays valid, for the wording of the message. */
   readonly ttlSeconds: number;
   readonly purpose: Purpose;
+  /**
+   * Set for a call-back instead of a code call (channel `voice`): the call asks whoever answers
+   * to press hash, and the answer proves possession of the number. The code never is read out.
+   */
+  readonly callback?: CallbackCall;
+}
+
+/** A call-back: who asked for it and where its answer goes. */
+export interface CallbackCall {
+  /** `caller`: chosen by a caller on the phone line, whose conversation carries on in the call-back. `agent`: an agent checking a ticket. */
+  readonly kind: 'caller' | 'agent';
+  readonly personId: string;
+  /** The conversation the code belongs to. */
+  readonly conversationId: string;
+  /** The ticket being checked, for `agent` call-backs. */
+  readonly ticketId?: string;
 }
 
 /** Why a delivery failed, in terms the bot can act on. */

@@ -3,6 +3,7 @@ import { redactPhone, type Logger } from '../logger';
 import type { CodeMessage, CodeSender, SendResult } from './codeSender';
 import { smsText, voiceScript, type CodeTextInput } from './codeText';
 import type { Channel } from './types';
+import { CALLBACK_ANSWER_PATH, type CallbackCalls } from './callbackCalls';
 
 /** One message kept by the {@link DevOutbox}. */
 export interface OutboxMessage {
@@ -13,6 +14,8 @@ export interface OutboxMessage {
   readonly text: string;
   /** ISO 8601 time of sending. */
   readonly at: string;
+  /** For a call-back: the webhook Twilio would request when the call is answered (post `Digits=#` to it to answer). */
+  readonly webhookUrl?: string;
 }
 
 /** Options for {@link DevOutbox}. */
@@ -24,6 +27,8 @@ export interface DevOutboxOptions {
   readonly serviceName?: string;
   /** Host for the WebOTP line of texts (see {@link CodeTextInput.webOtpHost}). */
   readonly webOtpHost?: string;
+  /** Seals call-backs; without it a call-back is kept as a plain code call. */
+  readonly callbacks?: CallbackCalls;
 }
 
 /**
@@ -39,12 +44,15 @@ export class DevOutbox implements CodeSender {
   send(message: CodeMessage): Promise<SendResult> {
     const input: CodeTextInput = { code: message.code, ttlSeconds: message.ttlSeconds, purpose: message.purpose, serviceName: this.options.serviceName, webOtpHost: this.options.webOtpHost };
     this.seq += 1;
+    const callbacks = this.options.callbacks;
+    const callback = message.callback && callbacks ? { text: callbacks.script(message.callback), webhookUrl: callbacks.url(CALLBACK_ANSWER_PATH, callbacks.seal({ ...message, callback: message.callback })) } : undefined;
     const entry: OutboxMessage = {
       id: `dev-${this.seq}`,
       to: message.to,
       channel: message.channel,
-      text: message.channel === 'sms' ? smsText(input) : voiceScript(input),
+      text: callback?.text ?? (message.channel === 'sms' ? smsText(input) : voiceScript(input)),
       at: new Date(this.options.clock.now()).toISOString(),
+      ...(callback ? { webhookUrl: callback.webhookUrl } : {}),
     };
     this.messages.push(entry);
     const capacity = this.options.capacity ?? 200;

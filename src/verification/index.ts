@@ -12,6 +12,7 @@ import { VerificationService } from './verificationService';
 import { VerificationSessions } from './sessions';
 import { VoiceRepeatTokens } from './voiceRepeat';
 import { webOtpHostOf } from './codeText';
+import { CallbackCalls } from './callbackCalls';
 
 export * from './types';
 export * from './codeSender';
@@ -21,6 +22,8 @@ export { LookupLimiter, LOOKUP_COLLECTION, type LookupResult, type LookupRefusal
 export { DevOutbox, type OutboxMessage, type DevOutboxOptions } from './devOutbox';
 export { TwilioCodeSender, BaseUrlRequestClient, mapTwilioError, type TwilioCodeSenderOptions } from './twilioCodeSender';
 export { VoiceRepeatTokens, type RepeatTokenContent } from './voiceRepeat';
+export { CallbackCalls, CALLBACK_ANSWER_PATH, CALLBACK_KEY_PATH, CALLBACK_STATUS_PATH, type CallbackTicket } from './callbackCalls';
+export { SealedTokens } from './sealedTokens';
 export { smsText, voiceScript, codeCallTwiml, endCallTwiml, spokenDigits, codeRule, groupedCode, webOtpHostOf, DEFAULT_SERVICE_NAME, DEFAULT_VOICE } from './codeText';
 export { resolveVerificationSecret, DEV_SECRET_FILE } from './secret';
 export { normaliseUkMobile } from './phoneNumbers';
@@ -37,8 +40,12 @@ export interface VerificationSetup {
    * `https://bot.example.org/api/voice/code-repeat`. Without it calls offer no repeat.
    */
   readonly voiceRepeatUrl?: string;
+  /** Public base URL Twilio reaches (`PUBLIC_BASE_URL`), for the webhooks of call-backs. */
+  readonly publicBaseUrl?: string;
   /** Replaces the configured sender (tests). */
   readonly sender?: CodeSender;
+  /** Root of the Twilio REST API (tests point it at a local stand-in). */
+  readonly twilioApiBaseUrl?: string;
 }
 
 /** Everything the dialogs and channels need for identity verification. */
@@ -53,6 +60,10 @@ export interface Verification {
   readonly outbox?: DevOutbox;
   /** Opens the tokens of "press 1 to repeat" requests in the voice webhook. */
   readonly repeatTokens: VoiceRepeatTokens;
+  /** Seals and opens call-backs ("press hash to confirm"). */
+  readonly callbacks: CallbackCalls;
+  /** Whether call-backs can be placed: with the dev outbox, or with Twilio and a public base URL. */
+  readonly callbacksAvailable: boolean;
 }
 
 /**
@@ -65,6 +76,7 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
   const { config, store, clock, logger } = setup;
   const secret = await resolveVerificationSecret({ secret: config.verification.secret, nodeEnv: config.nodeEnv, dataDir: config.dataDir, logger });
   const repeatTokens = new VoiceRepeatTokens(secret, clock);
+  const callbacks = new CallbackCalls(secret, clock, setup.publicBaseUrl);
   const audit = new AuditLog(store, clock);
   const webOtpHost = webOtpHostOf(config.publicBaseUrl);
   let sender = setup.sender;
@@ -79,11 +91,13 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
         clock,
         webOtpHost,
         voiceRepeat: setup.voiceRepeatUrl ? { url: setup.voiceRepeatUrl, tokens: repeatTokens } : undefined,
+        callbacks,
+        apiBaseUrl: setup.twilioApiBaseUrl,
       });
     } else if (config.nodeEnv !== 'development' || config.microsoftApp.id || config.directory.graph) {
       throw new Error('Twilio must be configured: the dev outbox is only for NODE_ENV=development without MICROSOFT_APP_ID or Microsoft Graph');
     } else {
-      outbox = new DevOutbox({ clock, logger, webOtpHost });
+      outbox = new DevOutbox({ clock, logger, webOtpHost, callbacks });
       sender = outbox;
       logger.warn('Verification: Twilio is not configured; codes go to the in-memory dev outbox');
     }
@@ -100,5 +114,6 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
   });
   const lookups = new LookupLimiter({ store, clock, audit });
   const sessions = new VerificationSessions({ store, clock });
-  return { service, lookups, sessions, audit, sender, outbox, repeatTokens };
+  const callbacksAvailable = outbox !== undefined || setup.publicBaseUrl !== undefined;
+  return { service, lookups, sessions, audit, sender, outbox, repeatTokens, callbacks, callbacksAvailable };
 }

@@ -6,6 +6,7 @@ import { redactPhone, redactPhonesInText, type Logger } from '../logger';
 import type { CodeMessage, CodeSender, SendFailure, SendResult } from './codeSender';
 import { codeCallTwiml, smsText, type SayVoice } from './codeText';
 import type { VoiceRepeatTokens } from './voiceRepeat';
+import { CALLBACK_ANSWER_PATH, CALLBACK_STATUS_PATH, type CallbackCalls } from './callbackCalls';
 import type { Channel } from './types';
 
 /** Options for {@link TwilioCodeSender}. */
@@ -35,6 +36,8 @@ export interface TwilioCodeSenderOptions {
    * Without it the call reads the code twice and offers no repeat.
    */
   readonly voiceRepeat?: { readonly url: string; readonly tokens: VoiceRepeatTokens };
+  /** Places call-backs ("press hash to confirm"); needs a public base URL Twilio can reach. */
+  readonly callbacks?: CallbackCalls;
 }
 
 /** twilio-node's `RequestClient` sending every request to another origin, path unchanged. */
@@ -167,6 +170,25 @@ export class TwilioCodeSender implements CodeSender {
         const sent = await this.client.messages.create({ to: message.to, from: this.options.from, body: smsText(text) });
         this.options.logger.info({ ...log, messageId: sent.sid }, 'Twilio: SMS accepted');
         return { ok: true, messageId: sent.sid };
+      }
+      if (message.callback) {
+        const callbacks = this.options.callbacks;
+        if (!callbacks?.baseUrl) {
+          this.options.logger.warn(log, 'Twilio: call-back refused: PUBLIC_BASE_URL is not set, so Twilio could not reach the answer webhook');
+          return { ok: false, failure: { kind: 'rejected', delivered: 'no', userMessage: "I can't place a call-back just now. A person at the helpdesk can help you instead." } };
+        }
+        const token = callbacks.seal({ ...message, callback: message.callback });
+        const call = await this.client.calls.create({
+          to: message.to,
+          from: this.options.from,
+          url: callbacks.url(CALLBACK_ANSWER_PATH, token),
+          method: 'POST',
+          statusCallback: callbacks.url(CALLBACK_STATUS_PATH, token),
+          statusCallbackMethod: 'POST',
+          timeout: 30,
+        });
+        this.options.logger.info({ ...log, kind: message.callback.kind, messageId: call.sid }, 'Twilio: call-back accepted');
+        return { ok: true, messageId: call.sid };
       }
       const repeat = this.options.voiceRepeat;
       const repeatAction = repeat

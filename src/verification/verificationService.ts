@@ -32,6 +32,11 @@ export interface IdentityCodeRequest {
   readonly channel: Channel;
   /** Which of the person's directory numbers to use. A typed number is never accepted here. */
   readonly method: PhoneMethod;
+  /**
+   * Call back instead of reading the code out (channel `voice`): whoever answers presses hash,
+   * which proves possession of the number. It counts as a send, within the same limits.
+   */
+  readonly callback?: { readonly kind: 'caller' } | { readonly kind: 'agent'; readonly ticketId: string };
 }
 
 /** Ask for a code proving possession of a new number; allowed only after identity was proven in the same conversation. */
@@ -326,7 +331,8 @@ export class VerificationService {
 
     let result: SendResult;
     try {
-      result = await this.options.sender.send({ to, channel, code, ttlSeconds: this.ttlSeconds, purpose });
+      const callback = request.purpose === 'identity' && request.callback && channel === 'voice' ? { ...request.callback, personId: person.id, conversationId } : undefined;
+      result = await this.options.sender.send({ to, channel, code, ttlSeconds: this.ttlSeconds, purpose, ...(callback ? { callback } : {}) });
     } catch (err) {
       const detail = redactPhonesInText(err instanceof Error ? err.message : String(err)).split(code).join('[code]');
       this.options.logger.error({ detail, to: destination, channel }, 'Verification: code sender threw');

@@ -187,6 +187,15 @@ export class VoiceAdapter extends BotAdapter {
     return renderTwiml(spoken, ending);
   }
 
+  /**
+   * Carries a conversation on in another call (a call-back the caller asked for): the new call
+   * joins the conversation, and the code the call-back stood for is its answer, as if keyed in.
+   */
+  async continueInCall(callSid: string, conversationId: string, code: string, logic: VoiceLogic): Promise<string> {
+    await this.calls.put(callSid, { conversationId, choices: [], empty: 0, startedAt: new Date().toISOString() });
+    return this.processCall({ callSid, kind: 'input', digits: code }, logic);
+  }
+
   /** Says the ticket number, then dials the helpdesk (or promises a call back and hangs up). */
   transferTwiml(spoken: readonly string[], ticketId?: string): string {
     const number = this.options.helpdeskNumber;
