@@ -248,7 +248,9 @@ export interface TicketCardData {
  * A helpdesk ticket for agents in Teams: heading, verification badge, facts, summary, notes and
  * `Action.Execute` buttons (verbs in {@link TICKET_CARD_VERBS}, each with `{ ticketId }` in
  * `data`): Claim, Add note (text and "show to the person" toggle), Resolve (resolution text),
- * Verify by call-back, End chat and Cancel. Its `refresh` action (verb `refreshTicket`) lets Teams update it in place.
+ * Verify by call-back, and "More actions" opening End chat and Cancel. At most five buttons show
+ * at once, which every Teams client displays whole. Its `refresh` action (verb `refreshTicket`)
+ * lets Teams update it in place.
  */
 export function createTicketCard(data: TicketCardData): Attachment {
   const verified = data.verification.verified;

@@ -150,6 +150,14 @@ describe(`every card at ${WIDTH} px in chromium`, () => {
     expect(rendered.buttons.filter((b) => !b.inside).map((b) => b.title)).toEqual([]);
   });
 
+  it('the ticket card shows at most five buttons at once, and the rest one tap away', async () => {
+    const card = CARDS.find(([name]) => name === 'ticket')?.[1] ?? {};
+    const rendered = await render(page, card);
+    expect(rendered.buttons.map((b) => b.title)).toEqual(['Claim', 'Add note', 'Resolve', 'Verify by call-back', 'More actions']);
+    const more = actionsOf(card).find((a) => a.title === 'More actions');
+    expect(actionsOf(more?.card).map((a) => a.title)).toEqual(['End chat', 'Cancel ticket']);
+  });
+
   it('the menu offers every topic, "Talk to a person" included', async () => {
     const rendered = await render(page, cardOf(menuMessage('Hello.')));
     expect(rendered.buttons.map((b) => b.title)).toContain('Talk to a person');

@@ -92,7 +92,7 @@ describe('Helpdesk agents in Teams', () => {
       const card = cardOf(sent[0]!.body);
       expect(JSON.stringify(card)).toContain(created.id);
       expect(JSON.stringify(card)).toContain('Verified by SMS to mobile ending 101');
-      expect(verbsOf(card)).toEqual(['claimTicket', 'addNote', 'resolveTicket', 'cancelTicket']);
+      expect(verbsOf(card)).toEqual(['claimTicket', 'addNote', 'resolveTicket', 'verifyByCallback', 'cancelTicket']);
       expect(card.refresh).toMatchObject({ action: { type: 'Action.Execute', verb: 'refreshTicket', data: { ticketId: created.id } }, userIds: [] });
       expect(await postOf(created.id)).toMatchObject({
         activityId: sent[0]!.newId,
@@ -148,7 +148,7 @@ describe('Helpdesk agents in Teams', () => {
       const { card, postedId } = await act(first.id, ALICE, 'claimTicket');
       expect(await ticket(first.id)).toMatchObject({ status: 'claimed', assignee: 'Alice Agent' });
       expect(JSON.stringify(card)).toContain('Claimed by Alice Agent');
-      expect(verbsOf(card)).toEqual(['addNote', 'resolveTicket', 'endChat', 'cancelTicket']);
+      expect(verbsOf(card)).toEqual(['addNote', 'resolveTicket', 'verifyByCallback', 'endChat', 'cancelTicket']);
       // teams-ai replaced the message for everyone, and the notifier updated it in place too.
       expect(connector.updatesOf(postedId).length).toBeGreaterThanOrEqual(1);
       const latest = connector.updatesOf(postedId).at(-1)!;

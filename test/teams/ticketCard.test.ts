@@ -59,7 +59,7 @@ describe('ticket card', () => {
     const card = ticketCardAttachment(ticket({ status: 'claimed', assignee: 'Alice Agent' }), { relay: relay('live') }).content as Record<string, unknown>;
     const executes = actionsOf(card).filter((a) => a.type === 'Action.Execute');
     expect(executes.map((a) => a.verb).sort()).toEqual(
-      ['addNote', 'cancelTicket', 'endChat', 'refreshTicket', 'resolveTicket'].sort(),
+      ['addNote', 'cancelTicket', 'endChat', 'refreshTicket', 'resolveTicket', 'verifyByCallback'].sort(),
     );
     for (const a of executes) expect(a.data).toEqual({ ticketId: 'MFA-000042' });
     expect(actionsOf(card).filter((a) => a.type === 'Action.Submit')).toEqual([]);
