@@ -49,6 +49,7 @@ export function verificationBadge(evidence: VerificationEvidence): string {
   if (!evidence.verified) return `Identity NOT verified: ${clean(evidence.reason, 300)}`;
   const digits = evidence.destinationMasked.replace(/\D/g, '').slice(-3);
   const ending = digits ? ` ending ${digits}` : '';
+  if (evidence.method === 'callback') return `Verified by call-back to the number on record${ending}`;
   return evidence.method === 'sms' ? `Verified by SMS to mobile${ending}` : `Verified by voice call to number${ending}`;
 }
 

@@ -22,8 +22,8 @@ export interface TeamsTicketPosterOptions {
 
 /**
  * Posts every new ticket as a card to the helpdesk queue in Teams (and P1 tickets to the
- * security team's channel too), remembers the posted message, and after every later change
- * updates that same message in place.
+ * security team's channel too, as is a ticket denied on a call-back), remembers the posted
+ * message, and after every later change updates that same message in place.
  */
 export class TeamsTicketPoster implements TicketNotifier {
   /** Name in logs. */
@@ -39,6 +39,11 @@ export class TeamsTicketPoster implements TicketNotifier {
     if (event.action === 'created') {
       await this.postNew(event.ticket);
       return;
+    }
+    if (event.action === 'callback_denied') {
+      // The person on the number on record did not ask for help: the ticket is now a P1 for the security team.
+      const security = await this.options.queues.security();
+      if (security) await this.postTo(security, event.ticket);
     }
     await this.refreshPosts(event.ticket.id);
   }

@@ -75,7 +75,8 @@ export const verificationEvidenceSchema = z.discriminatedUnion('verified', [
   z
     .object({
       verified: z.literal(true),
-      method: z.enum(['sms', 'voice']),
+      /** `sms` or `voice`: a code sent to the number and keyed back. `callback`: whoever answered a call to the number pressed # to confirm. */
+      method: z.enum(['sms', 'voice', 'callback']),
       /** The destination with all but its last digits hidden, e.g. `***101`. */
       destinationMasked: shortText(40).refine((s) => (s.match(/\d/g) ?? []).length <= 4, 'must be masked (at most 4 digits visible)'),
       at: isoTimestamp,

@@ -485,9 +485,10 @@ export class TicketService {
   }
 
   /**
-   * Records how a call-back to the number on record ended. A denial (the person pressed 9: they
-   * did not ask for help) raises the ticket to P1 and sets its security alert, which notifiers
-   * pass to the security team.
+   * Records how a call-back to the number on record ended. "Verified" makes the ticket's evidence
+   * a call-back to that number. A denial (the person pressed 9: they did not ask for help) marks
+   * the ticket NOT verified, raises it to P1 and sets its security alert, which notifiers pass to
+   * the security team. "No answer" changes only the history.
    * @throws TicketNotFoundError for an unknown id.
    */
   async recordCallbackOutcome(id: string, outcome: CallbackOutcome, destinationMasked: string): Promise<Ticket> {
@@ -496,7 +497,10 @@ export class TicketService {
     const note = CALLBACK_NOTES[outcome].replace('{ending}', ending);
     return this.change(id, action, 'bot', (t, at) => ({
       ...t,
-      ...(outcome === 'denied' ? { priority: 'P1' as const, securityAlert: { at, reason: note } } : {}),
+      ...(outcome === 'verified' ? { verification: { verified: true as const, method: 'callback' as const, destinationMasked: `***${ending}`, at } } : {}),
+      ...(outcome === 'denied'
+        ? { priority: 'P1' as const, securityAlert: { at, reason: note }, verification: { verified: false as const, reason: `DENIED on call-back to the number on record ending ${ending}` } }
+        : {}),
       updatedAt: at,
       history: [...t.history, entry(at, 'bot', action, note)],
     }));

@@ -58,7 +58,7 @@ describe('Helpdesk agents in Teams', () => {
     connector = new ConnectorStandIn();
     serviceUrl = await connector.start();
     connector.teams.set(HELPDESK_TEAM, [ALICE, BOB]);
-    t = await startTestHelpdesk({ HELPDESK_TEAM_ID: HELPDESK_TEAM, SECURITY_TEAM_ID: SECURITY_TEAM });
+    t = await startTestHelpdesk({ HELPDESK_TEAM_ID: HELPDESK_TEAM, SECURITY_TEAM_ID: SECURITY_TEAM, VOICE_SKIP_SIGNATURE: 'true' });
   });
   afterAll(async () => {
     await t.stop();
@@ -293,6 +293,52 @@ describe('Helpdesk agents in Teams', () => {
         "The chat with Alice Agent has ended. You're back with the MFA helpdesk assistant.",
       ]);
       expect((await t.helpdesk.teamsAgents.store.relayOf(live.id))?.state).toBe('ended');
+    });
+  });
+
+  describe('Verify by call-back', () => {
+    /** Plays Twilio answering the call kept in the dev outbox, and the callee pressing a key. */
+    const answerCallback = async (to: string, digits: string): Promise<void> => {
+      const outbox = (await (await fetch(`${t.baseUrl}/dev/outbox?to=${encodeURIComponent(to)}`)).json()) as { channel: string; webhookUrl?: string }[];
+      const call = outbox.at(-1);
+      expect(call?.channel).toBe('voice');
+      const form = (body: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+      const answered = await (await fetch(`${t.baseUrl}${call?.webhookUrl ?? ''}`, form({ CallSid: `CA${'7'.repeat(32)}`, CallStatus: 'in-progress' }))).text();
+      const keyPath = /action="([^"]+)"/.exec(answered)?.[1]?.replace(/&amp;/g, '&') ?? '';
+      expect(keyPath).toMatch(/^\/api\/voice\/callback\/key\?t=/);
+      expect((await fetch(`${t.baseUrl}${keyPath}`, form({ CallSid: `CA${'7'.repeat(32)}`, Digits: digits }))).status).toBe(200);
+      await idle();
+    };
+
+    it('calls the number on record; the card shows the call, then "verified by call-back"', async () => {
+      const bob = await openTicket('a:callback-verified', { requester: { email: 'bob.jones@example.nhs.net', name: 'Bob Jones' }, verification: { verified: false, reason: 'the caller reached an agent directly' } });
+      const { card, postedId } = await act(bob.id, ALICE, 'verifyByCallback');
+      expect(JSON.stringify(card)).toContain('Calling the number on record');
+      expect((await ticket(bob.id)).history.at(-1)).toMatchObject({ action: 'callback_started', by: 'Alice Agent' });
+      await answerCallback('+447700900201', '#');
+      const latest = cardOf(connector.updatesOf(postedId).at(-1)!.body);
+      expect(JSON.stringify(latest)).toContain('Verified by call-back to the number on record ending 201');
+      expect((await ticket(bob.id)).verification).toMatchObject({ verified: true, method: 'callback', destinationMasked: '***201' });
+      expect(connector.sentTo(SECURITY_TEAM).filter((a) => JSON.stringify(a.body).includes(bob.id))).toHaveLength(0);
+    });
+
+    it('a denial raises a P1: the card says DENIED and the security team gets it too', async () => {
+      const alice = await openTicket('a:callback-denied', { requester: { email: 'alice.smith@example.nhs.net', name: 'Alice Smith' } });
+      const { postedId } = await act(alice.id, BOB, 'verifyByCallback');
+      await answerCallback('+447700900101', '9');
+      expect(await ticket(alice.id)).toMatchObject({ priority: 'P1', verification: { verified: false } });
+      expect(JSON.stringify(cardOf(connector.updatesOf(postedId).at(-1)!.body))).toContain('DENIED');
+      const security = connector.sentTo(SECURITY_TEAM).filter((a) => JSON.stringify(a.body).includes(alice.id));
+      expect(security).toHaveLength(1);
+      expect(verbsOf(cardOf(security[0]!.body))).toEqual([]);
+      expect(await postOf(alice.id, 'security')).toBeDefined();
+    });
+
+    it('explains why a ticket naming nobody in the directory cannot be called back', async () => {
+      const nobody = await openTicket('a:callback-nobody');
+      const { card } = await act(nobody.id, ALICE, 'verifyByCallback');
+      expect(JSON.stringify(card)).toContain('does not name a person in the directory');
+      expect((await ticket(nobody.id)).history.map((h) => h.action)).toEqual(['created']);
     });
   });
 

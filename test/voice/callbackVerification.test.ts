@@ -117,6 +117,7 @@ describe('agent-initiated call-back verification, with the outbound call recorde
     expect(ticket.history.at(-1)).toMatchObject({ action: 'callback_verified', by: 'bot' });
     expect(ticket.history.at(-1)?.note).toMatch(/ending 201 pressed #/);
     expect(ticket.priority).toBe('P3');
+    expect(ticket.verification).toMatchObject({ verified: true, method: 'callback', destinationMasked: '***201' });
 
     // The same key press again, or the call's completed status, adds nothing.
     twimlOf(await callee.post(keyPath, { Digits: '#' }));
@@ -134,6 +135,7 @@ describe('agent-initiated call-back verification, with the outbound call recorde
     const ticket = await getTicket(id);
     expect(ticket.priority).toBe('P1');
     expect(ticket.securityAlert?.reason).toMatch(/DENIED on call-back/);
+    expect(ticket.verification).toEqual({ verified: false, reason: 'DENIED on call-back to the number on record ending 201' });
     expect(ticket.history.at(-1)).toMatchObject({ action: 'callback_denied' });
     await t.helpdesk.tickets.whenIdle(5000);
     const alerts = security.requests.slice(before).map((r) => JSON.parse(r.body) as { event: string; ticket: { id: string } });

@@ -11,6 +11,9 @@ import { apologyTwiml, spokenText, VOICE_LANGUAGE } from './twiml';
 import { CALL_SID_PATTERN, type VoiceAdapter, type VoiceTurnInput } from './voiceAdapter';
 
 /** Paths of the phone line's webhooks. */
+/** How the whisper says a verification method. */
+const VERIFIED_BY: Readonly<Record<'sms' | 'voice' | 'callback', string>> = { sms: 'text message', voice: 'voice call', callback: 'call-back' };
+
 export const VOICE_PATHS = {
   /** Twilio's "A call comes in" webhook. */
   incoming: '/api/voice',
@@ -123,7 +126,7 @@ export function voiceRoutes(deps: VoiceRoutesDeps): RouteInstaller {
         try {
           const ticket = await deps.tickets.get(id);
           const how = ticket?.verification.verified
-            ? `The caller's identity was verified by ${ticket.verification.method === 'sms' ? 'text message' : 'voice call'} to a number on record.`
+            ? `The caller's identity was verified by ${VERIFIED_BY[ticket.verification.method]} to a number on record.`
             : "The caller's identity is NOT verified: use Verify by call-back before changing anything.";
           text = ticket ? `Helpdesk call from the MFA phone line, ticket ${ticket.id}. ${how}` : `Helpdesk call from the MFA phone line, ticket ${id}. Check the ticket before acting.`;
         } catch (err) {
