@@ -81,6 +81,11 @@ export function resolve(id, resolution) {
   return call('POST', `/api/tickets/${encodeURIComponent(id)}/resolve`, { resolution });
 }
 
+/** Calls the requester's number on record; `claimed` is `{ email }` or `{ staffId }` for a ticket naming nobody. Answers `{ status, destinationMasked, ticket }`. */
+export function verifyByCallback(id, claimed = {}) {
+  return call('POST', `/api/tickets/${encodeURIComponent(id)}/verify-by-callback`, claimed);
+}
+
 export function cancel(id) {
   return call('POST', `/api/tickets/${encodeURIComponent(id)}/cancel`, {});
 }

@@ -5,7 +5,7 @@
  */
 import * as api from './api.js';
 import { renderChart } from './chart.js';
-import { PRIORITY_ORDER, TYPE_LABELS, age, dateTime, historyLine, requesterLine, speakerLabel, statusLabel, typeLabel, verificationBadge } from './labels.js';
+import { PRIORITY_ORDER, TYPE_LABELS, age, callbackLine, dateTime, historyLine, requesterLine, speakerLabel, statusLabel, typeLabel, verificationBadge } from './labels.js';
 
 /** How often the queue and the open ticket are refreshed; changes show within this time. */
 const POLL_MS = 2500;
@@ -127,6 +127,9 @@ function renderDetail() {
   if (t.accountCompromised) fact(facts, 'Account', 'Flagged as compromised in the directory');
   if (t.resolution) fact(facts, 'Resolution', t.resolution);
   if (t.personNotNotified) fact(facts, 'Person', `Could not be notified: ${t.personNotNotified.reason}`);
+  const callback = callbackLine(t.history);
+  if (callback) fact(facts, 'Call-back', callback);
+  if (t.securityAlert) fact(facts, 'Security alert', t.securityAlert.reason);
 
   const mine = t.assignee === state.agent;
   const active = t.status === 'open' || t.status === 'claimed';
@@ -134,6 +137,8 @@ function renderDetail() {
   $('cancel').hidden = !active;
   if (!active) $('cancel-confirm').hidden = true;
   $('resolve-form').hidden = !(t.status === 'open' || (t.status === 'claimed' && mine));
+  $('callback-form').hidden = !active;
+  $('callback-claim').hidden = Boolean(t.requester && (t.requester.email || t.requester.staffId));
 
   $('detail-notes').replaceChildren(
     ...(t.notes.length === 0
@@ -244,11 +249,15 @@ function actionMessage(text) {
   $('action-message').textContent = text;
 }
 
+/** Errors of `verify-by-callback` that mean no call was placed. */
+const CALL_REFUSALS = new Set(['no_person', 'no_number', 'not_eligible', 'limit_reached', 'callback_unavailable', 'call_failed']);
+
 function explain(err) {
   if (!(err instanceof api.ApiError)) return 'The server cannot be reached. Nothing was changed.';
   const body = err.body;
   if (body.error === 'already_claimed') return `Not claimed: ${body.holder} already holds this ticket.`;
   if (body.error === 'invalid_transition') return `Not possible while the ticket is ${body.status}.`;
+  if (CALL_REFUSALS.has(body.error)) return `No call placed: ${err.message}`;
   if (body.error === 'invalid_request' && Array.isArray(body.fields)) return `Not saved: ${body.fields.map((f) => `${f.field} ${f.message}`).join('; ')}.`;
   return `Not saved: ${err.message}`;
 }
@@ -365,6 +374,23 @@ function wire() {
       (t) => {
         $('note-text').value = '';
         return visible ? `Note added to ${t.id} and sent to the person.` : `Note added to ${t.id} for the team.`;
+      },
+    );
+  });
+  $('callback-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const claimedText = $('callback-claim').hidden ? '' : $('callback-claimed').value.trim();
+    const claimed = !claimedText ? {} : claimedText.includes('@') ? { email: claimedText } : { staffId: claimedText };
+    let calling = '';
+    act(
+      (id) =>
+        api.verifyByCallback(id, claimed).then((r) => {
+          calling = r.destinationMasked;
+          return r.ticket;
+        }),
+      (t) => {
+        $('callback-claimed').value = '';
+        return `Calling the number on record ending ${calling.replace(/\D/g, '').slice(-3)} for ${t.id}. The outcome will show here when the call ends.`;
       },
     );
   });

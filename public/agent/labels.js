@@ -53,7 +53,24 @@ const ACTION_WORDS = {
   chat_started: 'started a live chat',
   chat_ended: 'ended the live chat',
   handoff_status: 'reported a hand-off status',
+  callback_started: 'placed a call-back',
+  callback_verified: 'recorded the call-back',
+  callback_denied: 'recorded the call-back',
+  callback_no_answer: 'recorded the call-back',
 };
+
+const CALLBACK_WORDS = {
+  callback_started: 'Calling the number on record…',
+  callback_verified: 'Verified: the person on the number on record pressed # to confirm the request.',
+  callback_denied: 'DENIED: the person on the number on record pressed 9, they did not ask for help. Do not act on this ticket.',
+  callback_no_answer: 'No answer: nothing was confirmed.',
+};
+
+/** The latest call-back on a ticket, in words, or `undefined` when there was none. */
+export function callbackLine(history) {
+  const last = [...(history || [])].reverse().find((h) => h.action in CALLBACK_WORDS);
+  return last ? CALLBACK_WORDS[last.action] : undefined;
+}
 
 export function historyLine(entry) {
   return `${entry.by} ${ACTION_WORDS[entry.action] || entry.action}${entry.note ? `: ${entry.note}` : ''}`;

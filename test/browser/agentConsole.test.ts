@@ -48,7 +48,7 @@ describe("agents' console in a real browser", () => {
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    t = await startTestHelpdesk({ AGENT_API_TOKENS: `alice:${ALICE_TOKEN},bob:${BOB_TOKEN}` });
+    t = await startTestHelpdesk({ AGENT_API_TOKENS: `alice:${ALICE_TOKEN},bob:${BOB_TOKEN}`, VOICE_SKIP_SIGNATURE: 'true' });
     const watched = await openWatchedPage(browser, t.baseUrl);
     await watched.page.setViewportSize({ width: 1280, height: 900 });
     ({ page, errors: problems, foreignRequests } = watched);
@@ -167,6 +167,42 @@ describe("agents' console in a real browser", () => {
     await page.locator(`tr[data-ticket-row="${second}"]`, { hasText: 'Claimed by bob' }).waitFor({ timeout: LIVE_WITHIN_MS });
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await shot('4-second-agent-claim');
+  });
+
+  it('verifies by call-back: the call goes to the number on record of the person the caller claims, and the outcome shows without a reload', async () => {
+    const second = (await api('/api/tickets?status=claimed')).body.items as { id: string; assignee: string }[];
+    const id = second.find((s) => s.assignee === 'bob')?.id ?? '';
+    await page.locator(`button[data-ticket="${id}"]`).click();
+    await page.getByRole('heading', { name: new RegExp(`${id} · Other`) }).waitFor();
+    // The ticket names nobody in the directory: without a claimed identity there is no call.
+    await page.getByRole('button', { name: 'Verify by call-back' }).click();
+    await page.getByText('No call placed: The ticket does not name a person in the directory').waitFor();
+    expect(problems).toEqual([expect.stringMatching(/status of 409/)]);
+    problems.length = 0;
+
+    await page.getByLabel(/Staff ID or email the caller claims/).fill('100002');
+    await page.getByRole('button', { name: 'Verify by call-back' }).click();
+    await page.getByText(`Calling the number on record ending 201 for ${id}.`).waitFor();
+    expect(await page.locator('#detail-facts').innerText()).toMatch(/Call-back\s+Calling the number on record/);
+    expect(await page.locator('#detail-history').innerText()).toMatch(/alice placed a call-back: Call-back placed to the number on record ending 201/);
+    await expectAccessible();
+    await shot('5-calling-back');
+
+    // Twilio (here: the dev outbox's webhook URL) answers the call, and Bob presses #.
+    const outbox = (await (await fetch(`${t.baseUrl}/dev/outbox?to=%2B447700900201`)).json()) as { channel: string; webhookUrl?: string }[];
+    const call = outbox.at(-1);
+    expect(call?.channel).toBe('voice');
+    const form = (body: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
+    const answered = await (await fetch(`${t.baseUrl}${call?.webhookUrl ?? ''}`, form({ CallSid: `CA${'5'.repeat(32)}` }))).text();
+    const keyPath = (/action="([^"]+)"/.exec(answered)?.[1] ?? '').replace(/&amp;/g, '&');
+    expect((await fetch(`${t.baseUrl}${keyPath}`, form({ CallSid: `CA${'5'.repeat(32)}`, Digits: '#' }))).status).toBe(200);
+
+    await page.locator('#detail-facts', { hasText: 'Verified: the person on the number on record pressed #' }).waitFor({ timeout: LIVE_WITHIN_MS });
+    expect(await page.locator('#detail-facts').innerText()).toMatch(/Verified by call-back to the number ending 201/);
+    expect(await ticketOverApi(id)).toMatchObject({ verification: { verified: true, method: 'callback', destinationMasked: '***201' } });
+    expect(await page.locator(`tr[data-ticket-row="${id}"]`).innerText()).toMatch(/Verified by call-back/);
+    await expectAccessible();
+    await shot('6-verified-by-call-back');
   });
 
   it('filters by type and priority', async () => {
