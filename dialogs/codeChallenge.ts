@@ -44,6 +44,8 @@ export interface CodeOffer {
   readonly place: string;
   /** The choice shown, e.g. "Text to mobile ending 101". */
   readonly title: string;
+  /** A call-back (phone line only): the bot hangs up and calls this number; pressing # there proves it. */
+  readonly callback?: boolean;
 }
 
 /**
@@ -94,6 +96,8 @@ export type ChallengeOutcome =
       readonly at: number;
       /** For `new_number`: the proven number in E.164. */
       readonly provenNumber?: string;
+      /** The proof was # pressed on a call-back to the number, not a code keyed in. */
+      readonly callback?: boolean;
     }
   | { readonly passed: false; readonly reason: ChallengeFailureReason; readonly message: string };
 

@@ -1,4 +1,4 @@
-import { ActionTypes, InputHints, type Activity } from 'botbuilder';
+import { ActionTypes, ActivityTypes, InputHints, type Activity } from 'botbuilder';
 import {
   ComponentDialog,
   TextPrompt,
@@ -32,7 +32,7 @@ import {
   type CodeChallengeDeps,
   type CodeChallengeOptions,
 } from './codeChallenge';
-import { afterCheckFailure, afterSendFailure, sendRequest, type NextMove } from './codeChallengeMoves';
+import { afterCheckFailure, afterSendFailure, callBackText, sendRequest, type NextMove } from './codeChallengeMoves';
 import { HelpdeskChoicePrompt, choiceOptions, limitAttempts } from './prompts';
 
 /** Id of the send-and-check loop shared by the identity and new-number conversations. */
@@ -51,6 +51,8 @@ interface LoopOptions extends CodeChallengeOptions {
   readonly offerPerson?: boolean;
   /** Reason recorded if the user then picks a person. */
   readonly failure?: ChallengeFailureReason;
+  /** A call-back was placed: the call has ended, and the answer comes from the call-back. */
+  readonly awaitingCallback?: boolean;
 }
 
 /**
@@ -80,7 +82,7 @@ export class CodeChallengeDialog extends ComponentDialog {
   private async askStep(step: WaterfallStepContext<LoopOptions>): Promise<DialogTurnResult> {
     const o = step.options;
     if (o.mode === 'send') return this.send(step, o.current ?? 0);
-    if (o.mode === 'code') return step.prompt(CODE_PROMPT, this.codePrompt(step, o));
+    if (o.mode === 'code') return step.prompt(CODE_PROMPT, o.awaitingCallback ? {} : this.codePrompt(step, o));
     const available = this.available(o);
     if (available.length === 0) {
       const message = `I've no other way to send you a code. ${NO_PERSON_TEXT}`;
@@ -167,7 +169,10 @@ export class CodeChallengeDialog extends ComponentDialog {
     if (!request) return this.fail(step, 'send_failed', `Sorry, I can't send a code that way. ${NO_PERSON_TEXT}`);
     const result: SendCodeResult = await this.deps.verification.sendCode(request);
     const now = this.deps.clock.now();
-    if (result.ok) {
+    if (result.ok && offer.callback) {
+      await step.context.sendActivities([sayMasked(callBackText(offer.place)), { type: ActivityTypes.EndOfConversation }]);
+      return this.again(step, { mode: 'code', current: index, awaitingCallback: true });
+    } else if (result.ok) {
       const what = result.resent ? 'a new' : 'a';
       const sent =
         result.channel === 'sms'
@@ -212,6 +217,7 @@ export class CodeChallengeDialog extends ComponentDialog {
       destinationMasked: accepted.destination,
       at: accepted.verifiedAt,
       ...(accepted.provenNumber ? { provenNumber: accepted.provenNumber } : {}),
+      ...(step.options.awaitingCallback ? { callback: true } : {}),
     };
     return step.endDialog(outcome);
   }
@@ -223,7 +229,7 @@ export class CodeChallengeDialog extends ComponentDialog {
   }
 
   private again(step: WaterfallStepContext<LoopOptions>, changes: Partial<LoopOptions>): Promise<DialogTurnResult> {
-    const next: LoopOptions = { ...step.options, mode: 'code', ...changes };
+    const next: LoopOptions = { ...step.options, mode: 'code', awaitingCallback: undefined, ...changes };
     return step.replaceDialog(LOOP, next);
   }
 
@@ -240,5 +246,4 @@ export class CodeChallengeDialog extends ComponentDialog {
     }
     return { ok: true, person };
   }
-
 }

@@ -87,6 +87,11 @@ export function afterCheckFailure(result: CodeRejected, now: number): NextMove {
 /** The send request for an offer: identity codes go to a directory method, new-number codes to the new number. */
 export function sendRequest(conversationId: string, o: CodeChallengeOptions, offer: CodeOffer, person: Person): SendCodeRequest | undefined {
   const base = { person, conversationId, channel: offer.channel };
-  if (o.purpose === 'identity') return offer.method ? { ...base, purpose: 'identity', method: offer.method } : undefined;
+  if (o.purpose === 'identity') return offer.method ? { ...base, purpose: 'identity', method: offer.method, ...(offer.callback ? { callback: { kind: 'caller' as const } } : {}) } : undefined;
   return o.newNumber ? { ...base, purpose: 'new_number', newNumber: o.newNumber } : undefined;
+}
+
+/** Said before the bot hangs up to call the caller back on a number on their record. */
+export function callBackText(place: string): string {
+  return `OK. I'll hang up now and call your ${place} straight back. Answer it and press hash to confirm it's you, and we'll carry on from there. Goodbye for now.`;
 }

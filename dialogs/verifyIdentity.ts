@@ -91,10 +91,13 @@ const PLACE: Readonly<Record<PhoneMethod, string>> = { mobile: 'mobile', alterna
 
 /**
  * The ways of sending a code to the person's registered numbers, masked: a text to each
- * mobile number and a call to every number. Nothing else is ever offered.
+ * mobile number and a call to every number. On the phone line (`callBacks`), a call-back to
+ * each number follows: the bot hangs up and calls it, and # proves it. Nothing else is ever
+ * offered.
  */
-export function offersFor(person: Person): CodeOffer[] {
+export function offersFor(person: Person, callBacks = false): CodeOffer[] {
   const offers: CodeOffer[] = [];
+  const callBackOffers: CodeOffer[] = [];
   for (const method of PHONE_METHODS) {
     const number = phoneFor(person, method);
     if (!number) continue;
@@ -102,8 +105,9 @@ export function offersFor(person: Person): CodeOffer[] {
     const place = `${PLACE[method]} ending ${masked.slice(3)}`;
     const channels: Channel[] = normaliseUkMobile(number) ? ['sms', 'voice'] : ['voice'];
     for (const channel of channels) offers.push({ channel, method, masked, place, title: `${channel === 'sms' ? 'Text' : 'Call'} to ${place}` });
+    if (callBacks) callBackOffers.push({ channel: 'voice', method, masked, place, title: `Call me back on ${place}`, callback: true });
   }
-  return offers;
+  return [...offers, ...callBackOffers];
 }
 
 /** The question for an email address or staff id, keyed in on the phone line. */

@@ -139,7 +139,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     if (person.guest) return this.fail(step, 'guest', NO_CODE_FOR_ACCOUNT);
     if (person.compromised) return this.fail(step, 'compromised', NO_CODE_FOR_ACCOUNT);
     const excluded = step.options?.excludeMethods ?? [];
-    const all = offersFor(person);
+    const all = offersFor(person, step.context.activity.channelId === 'voice');
     const offers = all.filter((o) => o.method === undefined || !excluded.includes(o.method));
     if (offers.length === 0) {
       return this.fail(step, 'no_phone_method', NO_CODE_FOR_ACCOUNT);
@@ -162,12 +162,14 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
       email: v.email ?? '',
       displayName: v.displayName ?? '',
       staffId: v.staffId ?? '',
-      method: outcome.channel,
+      method: outcome.callback ? 'callback' : outcome.channel,
       destinationMasked: outcome.destinationMasked,
       at: new Date(outcome.at).toISOString(),
     };
     await this.deps.sessions.remember(conversationIdOf(step), identity, step.context.activity.from?.id);
-    const thanks = `Thanks, ${identity.displayName}, that's the right code: you've confirmed it's you.`;
+    const thanks = outcome.callback
+      ? `Thanks, ${identity.displayName}: you pressed hash on the number on your record, so you've confirmed it's you.`
+      : `Thanks, ${identity.displayName}, that's the right code: you've confirmed it's you.`;
     const more = v.standalone ? " You'll stay verified in this conversation for 15 minutes, so I won't need another code if you ask me to change something." : '';
     await step.context.sendActivity(say(`${thanks}${more}`));
     return step.endDialog(identity);

@@ -133,9 +133,27 @@ export class CallbackVerification {
       throw err;
     }
     if (call.ticketId) await this.deps.tickets.recordCallbackOutcome(call.ticketId, outcome, call.masked);
+    else if (call.kind === 'caller' && outcome === 'denied') await this.impersonationTicket(call);
     const log = outcome === 'denied' ? this.deps.logger.warn.bind(this.deps.logger) : this.deps.logger.info.bind(this.deps.logger);
     log({ ticketId: call.ticketId, kind: call.kind, outcome, to: call.masked }, 'call-back outcome');
     return outcome;
+  }
+
+  /**
+   * A caller on the phone line gave this person's staff ID and chose a call-back, and whoever
+   * answered the number on record said they did not ask: a P1 ticket with its security alert.
+   */
+  private async impersonationTicket(call: CallbackTicket): Promise<void> {
+    const ticket = await this.deps.tickets.createTicket({
+      type: 'other',
+      details: { actionRequested: true, topic: 'call-back denied on the phone line' },
+      requester: { personId: call.personId, ...(call.email ? { email: call.email } : {}) },
+      channel: 'voice',
+      verification: { verified: false, reason: 'a caller gave this staff ID, and the person on the number on record denied it on a call-back' },
+      summary: "Possible impersonation: a caller on the phone line gave this person's staff ID and chose a call-back; the person who answered the number on record pressed 9, they did not ask for help",
+      transcript: [],
+    });
+    await this.deps.tickets.recordCallbackOutcome(ticket.id, 'denied', call.masked);
   }
 
   /** The person the ticket names (or, when it names nobody, the person the caller claims to be), from the directory. */

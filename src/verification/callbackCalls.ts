@@ -26,6 +26,7 @@ export interface CallbackTicket extends CallbackCall {
 const ticketSchema = z.object({
   kind: z.enum(['caller', 'agent']),
   personId: z.string().min(1),
+  email: z.string().optional(),
   conversationId: z.string().min(1),
   ticketId: z.string().optional(),
   code: z.string().regex(/^\d{6,8}$/),

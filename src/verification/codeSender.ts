@@ -21,6 +21,8 @@ export interface CallbackCall {
   /** `caller`: chosen by a caller on the phone line, whose conversation carries on in the call-back. `agent`: an agent checking a ticket. */
   readonly kind: 'caller' | 'agent';
   readonly personId: string;
+  /** The person's email in the directory, for the ticket a denied caller's call-back opens. */
+  readonly email?: string;
   /** The conversation the code belongs to. */
   readonly conversationId: string;
   /** The ticket being checked, for `agent` call-backs. */

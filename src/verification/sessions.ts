@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Collection, DocumentStore } from '../store/documentStore';
-import type { Channel } from './types';
+import type { ProofMethod } from './types';
 
 /** Collection holding the identity proofs remembered per conversation. */
 export const SESSION_COLLECTION = 'verification_sessions';
@@ -16,8 +16,8 @@ export interface VerifiedIdentity {
   readonly email: string;
   readonly displayName: string;
   readonly staffId: string;
-  /** How the code reached the person. */
-  readonly method: Channel;
+  /** How the person proved the number: a code by text or call, or # on a call-back. */
+  readonly method: ProofMethod;
   /** The directory number the code went to, masked to its last 3 digits (e.g. `***101`). */
   readonly destinationMasked: string;
   /** When the code was accepted (ISO 8601). */

@@ -3,6 +3,8 @@ export type Purpose = 'identity' | 'new_number';
 
 /** How a code is delivered. */
 export type Channel = 'sms' | 'voice';
+/** How a person proved a number: a code by text or voice call, or pressing # on a call-back to it. */
+export type ProofMethod = Channel | 'callback';
 
 /** Limits on codes and sends. All durations are in milliseconds. */
 export interface VerificationLimits {

@@ -331,7 +331,7 @@ export class VerificationService {
 
     let result: SendResult;
     try {
-      const callback = request.purpose === 'identity' && request.callback && channel === 'voice' ? { ...request.callback, personId: person.id, conversationId } : undefined;
+      const callback = request.purpose === 'identity' && request.callback && channel === 'voice' ? { ...request.callback, personId: person.id, email: person.email, conversationId } : undefined;
       result = await this.options.sender.send({ to, channel, code, ttlSeconds: this.ttlSeconds, purpose, ...(callback ? { callback } : {}) });
     } catch (err) {
       const detail = redactPhonesInText(err instanceof Error ? err.message : String(err)).split(code).join('[code]');

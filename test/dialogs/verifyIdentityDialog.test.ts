@@ -292,7 +292,10 @@ const scripts: Script[] = [
     channel: 'voice',
     steps: [
       ['verify me', [INTRO, 'Please key in your staff ID on your keypad, then press hash.']],
-      ['100002#', all(choices(...BOB_CHOICES), (r) => expect(r.speak).toContain('Press 2 or say Call to mobile ending 2 0 1.'))],
+      [
+        '100002#',
+        all(choices(...BOB_CHOICES, 'Call me back on mobile ending 201'), (r) => expect(r.speak).toContain('Press 2 or say Call to mobile ending 2 0 1. Press 3 or say Call me back on mobile ending 2 0 1.')),
+      ],
       ['2', /^I'm calling your mobile ending 201 now with a 6-digit code\. It works for 5 minutes\. Key it in when you have it\.$/],
       [code(BOB_MOBILE), CONFIRMED('Bob Jones')],
     ],
