@@ -57,6 +57,7 @@ const ACTION_WORDS = {
   callback_verified: 'recorded the call-back',
   callback_denied: 'recorded the call-back',
   callback_no_answer: 'recorded the call-back',
+  caller_verified: 'recorded a call about the ticket',
 };
 
 const CALLBACK_WORDS = {

@@ -28,6 +28,17 @@ export function parseIdentifier(text: string | undefined): TypedIdentifier | und
   return tokens.length === 1 ? { by: 'staffId', value: tokens[0] } : undefined;
 }
 
+/**
+ * A ticket number as said or keyed in: `MFA-000123` (any case, with a space or no dash), or
+ * its digits alone as keyed on a phone (`000123#`, or `123`, padded to six). `undefined` for
+ * anything else.
+ */
+export function parseTicketNumber(text: string | undefined): string | undefined {
+  const raw = (text ?? '').trim().replace(/[#*]+$/, '').trim();
+  const digits = /^(?:mfa[\s-]*)?(\d{1,6})$/i.exec(raw.replace(/(\d)\s+(?=\d)/g, '$1'))?.[1];
+  return digits && /[1-9]/.test(digits) ? `MFA-${digits.padStart(6, '0')}` : undefined;
+}
+
 /** Whether the whole text is one plausible email address (at most 320 characters). */
 export function isEmailAddress(text: string | undefined): boolean {
   const t = (text ?? '').trim();

@@ -208,7 +208,8 @@ export type TicketAction =
   | 'callback_started'
   | 'callback_verified'
   | 'callback_denied'
-  | 'callback_no_answer';
+  | 'callback_no_answer'
+  | 'caller_verified';
 
 /** Outcomes of a call-back verification, as recorded in a ticket's history. */
 export const CALLBACK_OUTCOMES = ['verified', 'denied', 'no_answer'] as const;
@@ -216,7 +217,7 @@ export const CALLBACK_OUTCOMES = ['verified', 'denied', 'no_answer'] as const;
 export type CallbackOutcome = (typeof CALLBACK_OUTCOMES)[number];
 
 /** History actions that record what happened around a ticket without changing it (see `TicketService.recordEvent`). */
-export const TICKET_EVENT_ACTIONS = ['chat_started', 'chat_ended', 'handoff_status'] as const;
+export const TICKET_EVENT_ACTIONS = ['chat_started', 'chat_ended', 'handoff_status', 'caller_verified'] as const;
 /** An action accepted by `TicketService.recordEvent`. */
 export type TicketEventAction = (typeof TICKET_EVENT_ACTIONS)[number];
 
