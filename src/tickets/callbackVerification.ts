@@ -71,8 +71,13 @@ export class CallbackVerification {
     if (!person) {
       return { ok: false, error: 'no_person', message: 'The ticket does not name a person in the directory: give the email or staff ID the caller claims.' };
     }
-    const method = PHONE_METHODS.find((m) => phoneFor(person, m) !== undefined);
-    if (!method) return { ok: false, error: 'no_number', message: 'The directory holds no phone number for this person: verify them another way.' };
+    // A lost phone may be in someone else's hands: a lost-device ticket never calls the mobile.
+    const excluded: readonly string[] = ticket.type === 'lost_device' ? ['mobile'] : [];
+    const method = PHONE_METHODS.find((m) => !excluded.includes(m) && phoneFor(person, m) !== undefined);
+    if (!method) {
+      const why = excluded.length ? 'The directory holds no number for this person but the lost mobile' : 'The directory holds no phone number for this person';
+      return { ok: false, error: 'no_number', message: `${why}: verify them another way.` };
+    }
     const result = await this.deps.verification.sendCode({
       purpose: 'identity',
       person,

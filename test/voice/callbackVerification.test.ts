@@ -158,6 +158,30 @@ describe('agent-initiated call-back verification, with the outbound call recorde
     expect((await getTicket(id)).history.at(-1)).toMatchObject({ action: 'callback_started' });
   });
 
+  it('a lost-device ticket never calls the lost mobile: the next number on record, or none', async () => {
+    const lost = (email: string) =>
+      t.helpdesk.tickets.createTicket({
+        type: 'lost_device',
+        details: { otherMethodAvailable: false, canWork: false, actionsNeeded: ['Remove the lost phone'] },
+        requester: { email },
+        channel: 'voice',
+        verification: { verified: false, reason: 'caller reached an agent directly' },
+        summary: 'Lost phone',
+      });
+    const alice = await lost('alice.smith@example.nhs.net');
+    const before = twilioApi.requests.length;
+    const res = await api(`/api/tickets/${alice.id}/verify-by-callback`);
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ destinationMasked: '***102' });
+    expect(new URLSearchParams(twilioApi.requests.at(-1)?.body).get('To')).toBe('+447700900102');
+    // Bob has only the mobile he lost.
+    const bob = await lost('bob.jones@example.nhs.net');
+    const refused = await api(`/api/tickets/${bob.id}/verify-by-callback`);
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: 'no_number', message: 'The directory holds no number for this person but the lost mobile: verify them another way.' });
+    expect(twilioApi.requests.length).toBe(before + 1);
+  });
+
   it('refuses unsigned call-back webhooks', async () => {
     const unsigned = new VoiceCaller({ baseUrl: t.baseUrl, publicBaseUrl: PUBLIC });
     expect((await unsigned.post('/api/voice/callback/key?t=abc', { Digits: '#' })).status).toBe(403);
