@@ -300,7 +300,7 @@ describe('Helpdesk agents in Teams', () => {
     /** Plays Twilio answering the call kept in the dev outbox, and the callee pressing a key. */
     const answerCallback = async (to: string, digits: string): Promise<void> => {
       const outbox = (await (await fetch(`${t.baseUrl}/dev/outbox?to=${encodeURIComponent(to)}`)).json()) as { channel: string; webhookUrl?: string }[];
-      const call = outbox.at(-1);
+      const call = outbox[0]; // newest first
       expect(call?.channel).toBe('voice');
       const form = (body: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
       const answered = await (await fetch(`${t.baseUrl}${call?.webhookUrl ?? ''}`, form({ CallSid: `CA${'7'.repeat(32)}`, CallStatus: 'in-progress' }))).text();
@@ -311,7 +311,7 @@ describe('Helpdesk agents in Teams', () => {
     };
 
     it('calls the number on record; the card shows the call, then "verified by call-back"', async () => {
-      const bob = await openTicket('a:callback-verified', { requester: { email: 'bob.jones@example.nhs.net', name: 'Bob Jones' }, verification: { verified: false, reason: 'the caller reached an agent directly' } });
+      const bob = await openTicket('a:callback-verified', { type: 'other', details: { actionRequested: true }, requester: { email: 'bob.jones@example.nhs.net', name: 'Bob Jones' }, verification: { verified: false, reason: 'the caller reached an agent directly' } });
       const { card, postedId } = await act(bob.id, ALICE, 'verifyByCallback');
       expect(JSON.stringify(card)).toContain('Calling the number on record');
       expect((await ticket(bob.id)).history.at(-1)).toMatchObject({ action: 'callback_started', by: 'Alice Agent' });
@@ -323,7 +323,7 @@ describe('Helpdesk agents in Teams', () => {
     });
 
     it('a denial raises a P1: the card says DENIED and the security team gets it too', async () => {
-      const alice = await openTicket('a:callback-denied', { requester: { email: 'alice.smith@example.nhs.net', name: 'Alice Smith' } });
+      const alice = await openTicket('a:callback-denied', { type: 'other', details: { actionRequested: true }, requester: { email: 'alice.smith@example.nhs.net', name: 'Alice Smith' } });
       const { postedId } = await act(alice.id, BOB, 'verifyByCallback');
       await answerCallback('+447700900101', '9');
       expect(await ticket(alice.id)).toMatchObject({ priority: 'P1', verification: { verified: false } });
