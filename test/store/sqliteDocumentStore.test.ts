@@ -91,6 +91,39 @@ describe('SqliteDocumentStore specifics', () => {
     await b.close();
   });
 
+  it('indexes each collection on its own (partial indexes, so writes to other collections skip them), drops the indexes of the earlier layout, and its queries use them', async () => {
+    const filename = join(dir, 'indexes.sqlite');
+    const legacy = new Database(filename);
+    const old = new SqliteDocumentStore({ filename });
+    await old.ping();
+    // An index of the earlier layout, over every collection.
+    legacy.exec("CREATE INDEX ix_things_status ON documents (collection, json_extract(doc, '$.status'))");
+    legacy.close();
+    await old.close();
+
+    const store = new SqliteDocumentStore({ filename });
+    await store.prepare([{ name: 'things', indexes: [['status', 'createdAt']] }]);
+    const db = store.connection();
+    const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+    expect(indexes.map((i) => i.name).sort()).toEqual(['documents_updated', 'px_things_status_createdAt']);
+    expect(indexes.find((i) => i.name.startsWith('px_'))?.sql).toMatch(/WHERE collection = 'things'$/);
+
+    const things = store.collection<{ status: string; createdAt: string }>('things');
+    await things.put('a', { status: 'open', createdAt: '2026-01-01' });
+    await things.put('b', { status: 'open', createdAt: '2026-01-02' });
+    await store.collection('elsewhere').put('c', { status: 'open', createdAt: '2026-01-03' });
+    const statement = jest.spyOn(store, 'statement');
+    const found = await things.find({ where: { status: 'open' }, orderBy: { field: 'createdAt', direction: 'desc' } });
+    expect(found.map((f) => f.id)).toEqual(['b', 'a']);
+    const sql = statement.mock.calls.map(([q]) => q).find((q) => q.startsWith('SELECT id, etag, doc FROM documents WHERE'));
+    statement.mockRestore();
+    expect(sql).toBeDefined();
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('open', 100) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING INDEX px_things_status_createdAt/);
+    expect(await things.count({ status: 'open' })).toBe(2);
+    await store.close();
+  });
+
   it('reports a file locked by another process beyond the busy timeout as unavailable, and loses nothing', async () => {
     const filename = join(dir, 'locked.sqlite');
     const store = new SqliteDocumentStore({ filename, busyTimeoutMs: 50 });

@@ -35,6 +35,9 @@ export interface SqliteStoreOptions {
   readonly now?: () => number;
 }
 
+/** Stores of this process with a group transaction open, see {@link SqliteDocumentStore.write}. */
+const OPEN_GROUPS = new Set<SqliteDocumentStore>();
+
 /** How many distinct statements a store keeps compiled. */
 const MAX_CACHED_STATEMENTS = 256;
 
@@ -106,8 +109,69 @@ export class SqliteDocumentStore implements DocumentStore {
     return c as unknown as Collection<T>;
   }
 
+  /** Writes of the open group transaction, waiting for its commit. */
+  private waiting: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private commitScheduled = false;
+
+  /**
+   * Runs one write in the group transaction and resolves once that transaction is committed, so
+   * nothing is reported written that a crash could lose. The first write of an event-loop turn
+   * opens a `BEGIN IMMEDIATE` transaction (taking the file's write lock, as every write did on its
+   * own before); every write until the loop's check phase joins it (each in its own savepoint, so
+   * a refused write changes nothing), and one COMMIT then makes them all durable. The writes of
+   * one bot turn and of turns running side by side share a commit instead of paying for one each.
+   * Work that throws is rejected at once; if the commit fails, every write in it is rejected.
+   */
+  write<R>(work: () => R): Promise<R> {
+    let result: R;
+    try {
+      if (this.db?.inTransaction !== true) {
+        // Another store of this process on the same file would wait for a lock that this thread
+        // holds and cannot release while it waits: their open transactions are committed first.
+        for (const other of OPEN_GROUPS) if (other !== this) other.commit();
+      }
+      const db = this.connection();
+      if (!db.inTransaction) db.exec('BEGIN IMMEDIATE');
+      if (!this.commitScheduled) {
+        this.commitScheduled = true;
+        OPEN_GROUPS.add(this);
+        setImmediate(() => this.commit());
+      }
+      result = work();
+    } catch (err) {
+      // An error that ended the transaction (SQLite rolls back on some, e.g. a full disk) took the writes before it with it.
+      if (this.db !== undefined && !this.db.inTransaction) this.fail(this.waiting.splice(0), err);
+      return Promise.reject(storeError(err));
+    }
+    return new Promise<R>((resolve, reject) => this.waiting.push({ resolve: () => resolve(result), reject }));
+  }
+
+  /** Commits the group transaction, then settles the writes it holds. */
+  private commit(): void {
+    this.commitScheduled = false;
+    OPEN_GROUPS.delete(this);
+    const settled = this.waiting.splice(0);
+    try {
+      if (this.db?.inTransaction) this.db.exec('COMMIT');
+    } catch (err) {
+      try {
+        if (this.db?.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // SQLite has already rolled it back.
+      }
+      this.fail(settled, err);
+      return;
+    }
+    for (const w of settled) w.resolve();
+  }
+
+  private fail(writes: readonly { reject: (err: Error) => void }[], err: unknown): void {
+    const error = storeError(err);
+    for (const w of writes) w.reject(error);
+  }
+
   increment(counter: string, by = 1): Promise<number> {
-    return run(() => {
+    return this.write(() => {
       assertKey(counter);
       if (!Number.isSafeInteger(by)) throw new RangeError('Storage: counter increments must be whole numbers');
       const row = this
@@ -126,23 +190,33 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
-  /** Creates one expression index per listed field set; queries name fields the same way, so SQLite can use them. */
+  /**
+   * Creates one partial expression index per listed field set, limited to its collection
+   * (`WHERE collection = '<name>'`), so a write computes only the index expressions of its own
+   * collection rather than those of every collection. Queries name the collection and the fields
+   * the same way, so SQLite can use them. Indexes of the earlier layout, over every collection,
+   * are dropped.
+   */
   prepare(schema: readonly CollectionSchema[]): Promise<void> {
-    return run(() => {
+    return this.write(() => {
       const db = this.connection();
+      const legacy = db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND name LIKE 'ix\\_%' ESCAPE '\\'")
+        .all();
+      for (const { name } of legacy) db.exec(`DROP INDEX IF EXISTS "${name}"`);
       for (const c of schema) {
         assertCollectionName(c.name);
         for (const fields of c.indexes ?? []) {
-          const name = `ix_${c.name}_${fields.map((f) => f.replace(/\./g, '_')).join('_')}`;
+          const name = `px_${c.name}_${fields.map((f) => f.replace(/\./g, '_')).join('_')}`;
           const columns = fields.map((f) => `json_extract(doc, '${jsonPath(f)}')`).join(', ');
-          db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON documents (collection, ${columns})`);
+          db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON documents (${columns}) WHERE ${collectionIs(c.name)}`);
         }
       }
     });
   }
 
   purge(collection: string, options: PurgeOptions): Promise<number> {
-    return run(() => {
+    return this.write(() => {
       assertCollectionName(collection);
       const db = this.connection();
       let deleted = 0;
@@ -163,6 +237,7 @@ export class SqliteDocumentStore implements DocumentStore {
 
   close(): Promise<void> {
     return run(() => {
+      if (this.commitScheduled) this.commit();
       this.closed = true;
       this.statements.clear();
       if (this.db) {
@@ -183,9 +258,14 @@ function run<R>(work: () => R): Promise<R> {
   try {
     return Promise.resolve(work());
   } catch (err) {
-    if (isLocked(err)) return Promise.reject(new StoreUnavailableError({ cause: err }));
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    return Promise.reject(storeError(err));
   }
+}
+
+/** The error to report for a failed store call: a held lock as {@link StoreUnavailableError}. */
+function storeError(err: unknown): Error {
+  if (isLocked(err)) return new StoreUnavailableError({ cause: err });
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** Whether better-sqlite3 reported a lock it could not get (by its error code, which holds across module copies). */
@@ -206,6 +286,16 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): void 
     }
   });
   applyAll.immediate();
+}
+
+/**
+ * The condition selecting one collection, with its name written into the SQL: only then can
+ * SQLite match a query to the collection's partial indexes. Names are validated (lower-case
+ * letters, digits and underscores), so this cannot inject anything.
+ */
+function collectionIs(name: string): string {
+  assertCollectionName(name);
+  return `collection = '${name}'`;
 }
 
 function jsonPath(field: string): string {
@@ -303,7 +393,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   }
 
   insert(id: string, doc: T): Promise<Versioned<T>> {
-    return run(() => {
+    return this.store.write(() => {
       assertKey(id);
       return this.immediate('insert', (key: string, value: T) => {
         if (this.readRow(key)) throw new DuplicateKeyError(this.name, key);
@@ -313,7 +403,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   }
 
   put(id: string, doc: T, eTag?: string): Promise<Versioned<T>> {
-    return run(() => {
+    return this.store.write(() => {
       assertKey(id);
       return this.immediate('put', (key: string, value: T, expected: string | undefined) => {
         const current = this.readRow(key);
@@ -324,7 +414,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   }
 
   update(id: string, updater: Updater<T>): Promise<Versioned<T> | undefined> {
-    return run(() => {
+    return this.store.write(() => {
       assertKey(id);
       return this.immediate('update', (key: string, change: Updater<T>) => {
         const row = this.readRow(key);
@@ -337,7 +427,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   }
 
   delete(id: string, eTag?: string): Promise<boolean> {
-    return run(() => {
+    return this.store.write(() => {
       assertKey(id);
       return this.immediate('delete', (key: string, expected: string | undefined) => {
         const current = this.readRow(key);
@@ -388,8 +478,8 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   }
 
   private whereClause(where: Readonly<Record<string, FilterValue>> | undefined): { sql: string; params: unknown[] } {
-    const parts = ['collection = ?'];
-    const params: unknown[] = [this.name];
+    const parts = [collectionIs(this.name)];
+    const params: unknown[] = [];
     for (const [field, value] of Object.entries(where ?? {})) {
       const c = condition(field, value);
       parts.push(c.sql);
