@@ -1,3 +1,4 @@
+import { ticketPriority } from '../src/tickets/priority';
 import type { CreateTicketInput, Ticket, TicketChannel, TicketSubjectInput, VerificationEvidence } from '../src/tickets';
 import { HELPDESK_PHONE } from './facts';
 import type { HandoffType, TopicOutcome } from './outcome';
@@ -152,14 +153,19 @@ function promptCountOf(answer: unknown): number | undefined {
   return typeof answer === 'string' ? PROMPT_COUNT_LOWER_BOUND[answer] : undefined;
 }
 
-/** The reply that gives the person their ticket number and what happens next. */
+/**
+ * The reply that gives the person their ticket number and what happens next. Before proof it
+ * shows no priority, and calls the ticket urgent only when the person's own answers make it so:
+ * a priority raised by the directory's flags would tell them what the directory knows.
+ */
 export function confirmation(ticket: Ticket, type: HandoffType, v: EscalateValues): string {
   const verified = v.identity?.verified === true;
-  const lines = [`I've opened ticket **${ticket.id}** (priority ${ticket.priority}) with the helpdesk. ${NEXT_STEPS[type]}`];
+  const urgent = verified ? ticket.priority === 'P1' : ticketPriority({ ...ticket, accountCompromised: false }) === 'P1';
+  const lines = [`I've opened ticket **${ticket.id}**${verified ? ` (priority ${ticket.priority})` : ''} with the helpdesk. ${NEXT_STEPS[type]}`];
   if (!verified && type !== 'suspicious_prompt' && type !== 'other') {
     lines.push("As I couldn't confirm it's you, an agent will call you back on a number from your HR record, or check with your line manager, before changing anything.");
   }
-  if (ticket.priority === 'P1') lines.push('This has been marked urgent and the security team has been alerted.');
+  if (urgent) lines.push('This has been marked urgent and the security team has been alerted.');
   lines.push(`Quote ${ticket.id} if you contact the helpdesk on ${HELPDESK_PHONE}. You can ask me "what's the status of my ticket" at any time.`);
   return lines.join('\n\n');
 }

@@ -20,6 +20,19 @@ export const PERSON_INSTEAD = 'A person at the helpdesk will verify you instead.
  */
 export const NO_CODE_FOR_ACCOUNT = `I can't send a code for that account, so I can't check it's you here. ${PERSON_INSTEAD}`;
 
+/**
+ * The one reply, before the last try, for every email or staff id that cannot get a code,
+ * whether the directory knows it or not, followed by the question again.
+ */
+export const NO_CODE_TRY_AGAIN = "I can't send a code for that account. If you mistyped it, please check it and try again:";
+
+/** Why a person found in the directory cannot get a code here, if they cannot. */
+export function noCodeReason(person: Person, excluded: readonly PhoneMethod[]): 'guest' | 'compromised' | 'no_phone_method' | undefined {
+  if (person.guest) return 'guest';
+  if (person.compromised) return 'compromised';
+  return offersFor(person).some((o) => o.method === undefined || !excluded.includes(o.method)) ? undefined : 'no_phone_method';
+}
+
 export type { VerifiedIdentity } from '../src/verification/sessions';
 
 /** Services the identity check needs. */

@@ -11,7 +11,7 @@ import {
 import { recognizeCommand } from '../src/knowledge/commands';
 import { looksLikePhoneNumber, parseIdentifier } from '../src/knowledge/identifiers';
 import { verificationMessage } from '../src/verification/messages';
-import type { Person } from '../src/directory/directory';
+import type { Person, PhoneMethod } from '../src/directory/directory';
 import type { VerifiedIdentity } from '../src/verification/sessions';
 import { CODE_CHALLENGE_DIALOG, CodeChallengeDialog } from './codeChallengeDialog';
 import { TYPED_NUMBER_REFUSAL, conversationIdOf, findBy, sayMasked, type ChallengeOutcome, type CodeChallengeOptions, type PersonKey } from './codeChallenge';
@@ -21,8 +21,10 @@ import { say } from './reply';
 import {
   MAX_UNKNOWN_LOOKUPS,
   NO_CODE_FOR_ACCOUNT,
+  NO_CODE_TRY_AGAIN,
   PERSON_INSTEAD,
   fromChallenge,
+  noCodeReason,
   notVerified,
   offersFor,
   whoQuestion,
@@ -41,6 +43,12 @@ const WHO_PROMPT = 'verifyIdentityDialog.whoPrompt';
 interface WhoOptions {
   readonly tries?: number;
   readonly question?: string;
+  /** Numbers not to use (from the check's options). */
+  readonly excludeMethods?: readonly PhoneMethod[];
+  /** The last identifier typed, lower case: typing it again ends the check. */
+  readonly last?: string;
+  /** An account found earlier that cannot get a code, for the result (never shown). */
+  readonly flagged?: { readonly reason: 'guest' | 'compromised' | 'no_phone_method'; readonly personId: string; readonly email: string };
 }
 
 /** The person found and how, returned by the lookup loop within the same turn (never stored). */
@@ -121,9 +129,12 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
       if (!allowed.ok) return this.fail(step, 'lookup_limit', verificationMessage(allowed, { now: this.deps.clock.now() }));
       const person = await findBy(this.deps.directory, who);
       if (person) return step.next({ found: true, who, person } satisfies Found);
-      return step.beginDialog(WHO, { question: "I couldn't match your Teams account to our directory. What's your NHSmail email address? You can type your staff ID instead." } satisfies WhoOptions);
+      return step.beginDialog(WHO, {
+        question: "I couldn't match your Teams account to our directory. What's your NHSmail email address? You can type your staff ID instead.",
+        excludeMethods: options.excludeMethods,
+      } satisfies WhoOptions);
     }
-    return step.beginDialog(WHO, {} satisfies WhoOptions);
+    return step.beginDialog(WHO, { excludeMethods: options.excludeMethods } satisfies WhoOptions);
   }
 
   private async personStep(step: WaterfallStepContext<VerifyIdentityOptions>): Promise<DialogTurnResult> {
@@ -136,14 +147,10 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     v.displayName = person.displayName;
     v.staffId = person.staffId;
     // Guest and compromised accounts get the same reply as any other account without a code.
-    if (person.guest) return this.fail(step, 'guest', NO_CODE_FOR_ACCOUNT);
-    if (person.compromised) return this.fail(step, 'compromised', NO_CODE_FOR_ACCOUNT);
     const excluded = step.options?.excludeMethods ?? [];
-    const all = offersFor(person, step.context.activity.channelId === 'voice');
-    const offers = all.filter((o) => o.method === undefined || !excluded.includes(o.method));
-    if (offers.length === 0) {
-      return this.fail(step, 'no_phone_method', NO_CODE_FOR_ACCOUNT);
-    }
+    const noCode = noCodeReason(person, excluded);
+    if (noCode) return this.fail(step, noCode, NO_CODE_FOR_ACCOUNT);
+    const offers = offersFor(person, step.context.activity.channelId === 'voice').filter((o) => o.method === undefined || !excluded.includes(o.method));
     const lockedUntil = await this.deps.verification.lockedOutUntil(person.id);
     if (lockedUntil !== undefined) {
       return this.fail(step, 'locked_out', verificationMessage({ ok: false, reason: 'locked_out', retryAt: lockedUntil }, { now: this.deps.clock.now() }));
@@ -200,14 +207,20 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     const allowed = await this.deps.lookups.check(conversationIdOf(step), who.value);
     if (!allowed.ok) return this.fail(step, 'lookup_limit', verificationMessage(allowed, { now: this.deps.clock.now() }));
     const person = await findBy(this.deps.directory, who);
-    if (person) return step.endDialog({ found: true, who, person } satisfies Found);
-    const tries = (step.options?.tries ?? 0) + 1;
-    if (tries >= MAX_UNKNOWN_LOOKUPS) {
-      return this.fail(step, 'lookup_limit', `I still couldn't find that account, and I can only look up a few accounts in one conversation. ${PERSON_INSTEAD}`);
+    const o = step.options ?? {};
+    const reason = person ? noCodeReason(person, o.excludeMethods ?? []) : undefined;
+    if (person && !reason) return step.endDialog({ found: true, who, person } satisfies Found);
+    // From here on, an unknown account and one that cannot get a code (guest, compromised, no
+    // phone) get the same replies and the same number of tries: nothing tells them apart.
+    const flagged = person && reason ? { reason, personId: person.id, email: person.email } : o.flagged;
+    const typed = who.value.toLowerCase();
+    const tries = (o.tries ?? 0) + 1;
+    if (tries >= MAX_UNKNOWN_LOOKUPS || typed === o.last) {
+      await step.context.sendActivity(sayMasked(NO_CODE_FOR_ACCOUNT));
+      return step.endDialog(notVerified(flagged?.reason ?? 'lookup_limit', NO_CODE_FOR_ACCOUNT, flagged ?? {}));
     }
-    const what = who.by === 'email' ? 'an account with that email address' : 'that staff ID';
-    const question = `I couldn't find ${what}. Please check it and try again: ${whoQuestion(step.context.activity.channelId)}`;
-    return step.replaceDialog(WHO, { tries, question } satisfies WhoOptions);
+    const question = `${NO_CODE_TRY_AGAIN} ${whoQuestion(step.context.activity.channelId)}`;
+    return step.replaceDialog(WHO, { ...o, tries, question, last: typed, flagged } satisfies WhoOptions);
   }
 
   private async fail(step: WaterfallStepContext, reason: NotVerifiedReason, message: string): Promise<DialogTurnResult> {
@@ -216,13 +229,18 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
   }
 }
 
-/** The person found so far in this conversation, from the dialog values on the stack. */
+/** The person found so far in this conversation, from the dialog values (or a flagged lookup) on the stack. */
 function knownPerson(innerDc: DialogContext): { personId?: string; email?: string } {
   for (const instance of innerDc.stack) {
     const values: unknown = instance.state?.values;
     if (values && typeof values === 'object') {
       const v = values as VerifyValues;
       if (v.personId) return { personId: v.personId, email: v.email };
+    }
+    const options: unknown = instance.state?.options;
+    if (options && typeof options === 'object' && 'flagged' in options) {
+      const flagged = (options as WhoOptions).flagged;
+      if (flagged) return { personId: flagged.personId, email: flagged.email };
     }
   }
   return {};

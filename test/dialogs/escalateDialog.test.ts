@@ -60,7 +60,8 @@ const cases: Case[] = [
     options: lost(false, false),
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['carol.white@example.nhs.net', [/I can't send a code for that account/, /opened ticket \*\*MFA-\d{6}\*\* \(priority P2\).*call you back on a number from your HR record/s]],
+      ['carol.white@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
+      ['carol.white@example.nhs.net', [/I can't send a code for that account/, /opened ticket \*\*MFA-\d{6}\*\* with the helpdesk\..*call you back on a number from your HR record/s]],
     ],
     ticket: (t) => {
       expect(t).toMatchObject({ type: 'lost_device', priority: 'P2', requester: { email: 'carol.white@example.nhs.net' } });
@@ -72,7 +73,8 @@ const cases: Case[] = [
     options: lost(false, true),
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['bob.jones@example.nhs.net', [/I can't send a code for that account/, /opened ticket.*priority P3/s]],
+      ['bob.jones@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
+      ['bob.jones@example.nhs.net', [/I can't send a code for that account/, /opened ticket/]],
     ],
     ticket: (t) => expect(t.verification).toEqual({ verified: false, reason: `no phone method; ${NOT_VERIFIED_INSTRUCTION}` }),
   },
@@ -122,7 +124,9 @@ const cases: Case[] = [
     options: { kind: 'handoff', type: 'suspicious_prompt', summary: 'MFA prompts the person did not start; none approved', details: { anyApproved: false, approvalUnsure: false, promptCount: 'Just one', passwordReset: true } },
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /opened ticket.*priority P1/s]],
+      ['dan.brown@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
+      // The ticket is P1 because of the flag, but nothing said before proof shows it.
+      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, (reply) => expect(reply.text).toMatch(/^I've opened ticket \*\*MFA-\d{6}\*\* with the helpdesk\.(?![\s\S]*(priority|urgent))/)]],
     ],
     ticket: (t) => {
       expect(t).toMatchObject({ type: 'suspicious_prompt', priority: 'P1', accountCompromised: true, verification: { verified: false, reason: 'compromised' } });
@@ -133,7 +137,7 @@ const cases: Case[] = [
     options: { kind: 'handoff', type: 'suspicious_prompt', summary: 'MFA prompts the person did not start; none approved', details: { anyApproved: false, approvalUnsure: false, promptCount: 'Just one', passwordReset: false } },
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['cancel', [/stopped that/, /opened ticket.*priority P2/s]],
+      ['cancel', [/stopped that/, /opened ticket \*\*MFA-\d{6}\*\* with the helpdesk/]],
     ],
     ticket: (t) => expect(t).toMatchObject({ priority: 'P2', verification: { verified: false, reason: 'cancelled' } }),
   },
@@ -169,6 +173,7 @@ const cases: Case[] = [
     options: { kind: 'handoff', type: 'exception_request', summary: 'MFA exception request: Something else', details: { reasonCategory: 'Something else', justification: 'I find it annoying to approve prompts.', needsLocalAdminApproval: true } },
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
+      ['dan.brown@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
       ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /How long do you need the exception for\?/]],
     ],
     ticket: null,
@@ -201,7 +206,7 @@ const cases: Case[] = [
     options: { kind: 'handoff', type: 'other', summary: 'Asked for a person during "lostDeviceDialog"', details: { fromConversation: 'lostDeviceDialog', otherMethod: 'no' } },
     turns: [
       ['start', [/pass you to the helpdesk/, all(/check it's you first/, choices("Yes, check it's me", 'No, just pass me on'))]],
-      ['No, just pass me on', /opened ticket.*priority P3/s],
+      ['No, just pass me on', /opened ticket \*\*MFA-\d{6}\*\* with the helpdesk/],
     ],
     ticket: (t) => {
       expect(t).toMatchObject({ type: 'other', priority: 'P3', verification: { verified: false, reason: 'the person chose not to be verified' } });

@@ -82,6 +82,7 @@ describe('MainDialog: identity checks that cannot succeed hand over', () => {
     const client = new DialogTestClient('webchat', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
     await playTranscript(client, [
       ['verify me', [/I need to check it's you/, /NHSmail email address/]],
+      ['carol.white@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
       ['carol.white@example.nhs.net', [/I can't send a code for that account/, /opened ticket \*\*MFA-\d{6}\*\*/]],
     ]);
     const { items } = await world.tickets.list({});

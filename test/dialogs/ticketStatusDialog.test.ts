@@ -72,6 +72,7 @@ describe('TicketStatusDialog', () => {
     const s = session(new TicketStatusDialog(w.services), 'webchat', { action: 'status' });
     await play(s, w, [
       ['start', [/check it's you/, /email address/]],
+      ['carol.white@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
       ['carol.white@example.nhs.net', [/I can't send a code for that account/, /can only show tickets to the person they belong to/]],
     ]);
   });
