@@ -11,6 +11,7 @@ import {
 } from 'botbuilder-dialogs';
 import { isEmailAddress } from '../src/knowledge/identifiers';
 import type { CreateTicketInput, TicketService } from '../src/tickets';
+import { CLIENT_ADDRESS_TURN_KEY, ticketOriginOf, type TicketFloodGuard } from '../src/tickets/ticketFloodGuard';
 import type { TranscriptLog } from '../src/tickets/transcriptLog';
 import { conversationIdOf } from './codeChallenge';
 import {
@@ -45,6 +46,8 @@ const CHECK_PROMPT = 'escalateDialog.checkFirst';
 export interface EscalateDeps extends VerifyIdentityDeps {
   readonly tickets: TicketService;
   readonly transcripts: TranscriptLog;
+  /** Budgets of unverified tickets. */
+  readonly floodGuard: TicketFloodGuard;
 }
 
 /** Other ways of saying each duration. */
@@ -54,6 +57,14 @@ const DURATION_SYNONYMS: Readonly<Record<(typeof EXCEPTION_DURATIONS)[number], r
   '6 months': ['six months', 'half a year'],
   '12 months': ['twelve months', 'a year', '1 year', 'one year'],
 };
+
+/** Told when an unverified ticket is refused because a budget is spent. */
+export const TICKET_REFUSED_TEXT = `I can't open a ticket from here just now. Please call the helpdesk on ${HELPDESK_PHONE}: they can help you straight away.`;
+
+/** Told when the person decides against a ticket after a failed check. */
+export const NO_TICKET_TEXT = `OK, I haven't opened a ticket. You can call the helpdesk on ${HELPDESK_PHONE}, or ask me again whenever you need a person.`;
+
+const OPEN_ANYWAY = { yes: 'Yes, open a ticket', no: 'No, thanks' } as const;
 
 const CHECK_FIRST = { yes: "Yes, check it's me", no: 'No, just pass me on' } as const;
 
@@ -80,6 +91,7 @@ export class EscalateDialog extends HelpdeskDialog {
       new WaterfallDialog<EscalateOptions>(STEPS, [
         this.offerCheckStep.bind(this),
         this.verifyStep.bind(this),
+        this.confirmUnverifiedStep.bind(this),
         this.afterVerifyStep.bind(this),
         this.createStep.bind(this),
       ]),
@@ -149,11 +161,29 @@ export class EscalateDialog extends HelpdeskDialog {
     return step.beginDialog(VERIFY_IDENTITY_DIALOG, options);
   }
 
+  /** After a failed check, asks before opening a ticket that an agent must first check another way. */
+  private async confirmUnverifiedStep(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
+    const v = valuesOf(step);
+    const identity = (step.result as VerifyIdentityResult | undefined) ?? v.identity;
+    if (identity) v.identity = identity;
+    if (!identity || identity.verified || identity.reason === 'cancelled' || identity.reason === 'person_requested') return step.next(true);
+    return step.prompt(
+      CHOICE_PROMPT,
+      choiceOptions("As I couldn't confirm it's you, an agent would first have to check who you are another way. Shall I still open a ticket?", [
+        { title: OPEN_ANYWAY.yes, synonyms: ['yes', 'ok', 'open', 'open a ticket'] },
+        { title: OPEN_ANYWAY.no, synonyms: ['no', 'no thanks', 'dont'] },
+      ]),
+    );
+  }
+
   private async afterVerifyStep(step: WaterfallStepContext<EscalateOptions>): Promise<DialogTurnResult> {
     const v = valuesOf(step);
     const type = step.options?.type ?? 'other';
-    const identity = (step.result as VerifyIdentityResult | undefined) ?? v.identity;
-    if (identity) v.identity = identity;
+    if (step.result !== true && (step.result as FoundChoice | undefined)?.value !== OPEN_ANYWAY.yes) {
+      await step.context.sendActivity(say(NO_TICKET_TEXT));
+      return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
+    }
+    const identity = v.identity;
     if (identity && !identity.verified && identity.reason === 'cancelled' && type !== 'suspicious_prompt') {
       await step.context.sendActivity(say("OK, I haven't opened a ticket. Ask me again whenever you need a person."));
       return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
@@ -190,6 +220,14 @@ export class EscalateDialog extends HelpdeskDialog {
       conversationRef: { ...TurnContext.getConversationReference(activity) },
       sourceActivityId: activity.id,
     };
+    if (!input.verification.verified) {
+      const claimed = v.identity?.verified === false ? (v.identity.personId ?? v.identity.email) : undefined;
+      const admitted = await this.deps.floodGuard.admit(ticketOriginOf(activity, claimed, step.context.turnState.get(CLIENT_ADDRESS_TURN_KEY)));
+      if (!admitted.ok) {
+        await step.context.sendActivity(say(TICKET_REFUSED_TEXT));
+        return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
+      }
+    }
     const ticket = await this.deps.tickets.createTicket(input);
     await step.context.sendActivity(say(confirmation(ticket, options.type, v)));
     return step.endDialog({ kind: 'done' } satisfies TopicOutcome);

@@ -27,6 +27,8 @@ import { ticketsApiRoutes } from './channels/ticketsApi';
 import { AGENT_CONSOLE_PATH, pageRoutes, publicDir } from './channels/pageRoutes';
 import { SecurityWebhookNotifier } from './tickets/securityWebhook';
 import { TicketService } from './tickets/ticketService';
+import { TicketFloodGuard } from './tickets/ticketFloodGuard';
+import { WindowBudgets } from './limits/windowBudgets';
 import type { TicketNotifier } from './tickets/notifier';
 import { createTeamsAgents, type TeamsAgents } from './teams';
 import { MainDialog } from '../dialogs/mainDialog';
@@ -150,6 +152,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     available: verification.callbacksAvailable,
   });
   const transcripts = new TranscriptLog(store, clock);
+  const floodGuard = new TicketFloodGuard({ budgets: new WindowBudgets(store, clock), limits: config.unverifiedTickets, audit: verification.audit, logger });
 
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions = {
     MicrosoftAppId: config.microsoftApp.id ?? '',
@@ -187,6 +190,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     gatherAction: voiceUrl(config.publicBaseUrl, VOICE_PATHS.gather),
     whisperUrl,
     helpdeskNumber: config.voice.helpdeskNumber,
+    floodGuard,
   });
   tickets.addNotifier(voiceAdapter.ticketNotifier);
   /** Every turn, on every channel adapter, runs through the same middleware. */
@@ -227,7 +231,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const mainDialog = new MainDialog({
     feedback,
     understanding: knowledge,
-    services: { directory, verification: verification.service, lookups: verification.lookups, sessions: verification.sessions, clock, tickets, transcripts },
+    services: { directory, verification: verification.service, lookups: verification.lookups, sessions: verification.sessions, clock, tickets, transcripts, floodGuard },
   });
   const app = createHelpdeskApplication({ storage, mainDialog, botAppId: config.microsoftApp.id, teamsAgents, feedback, logger });
   const voiceAuth = { publicBaseUrl: config.publicBaseUrl, authToken: config.twilio?.authToken, skipSignature: config.voice.skipSignature };

@@ -112,6 +112,11 @@ const schema = z.object({
   VERIFICATION_SECRET: optionalString.pipe(z.string().min(32, 'expects at least 32 characters (e.g. `openssl rand -base64 48`)').optional()),
   VERIFICATION_TTL_SECONDS: wholeNumber(300, 60, 600),
   VERIFICATION_MAX_SENDS_PER_HOUR: wholeNumber(500, 1, 1_000_000),
+  UNVERIFIED_TICKETS_PER_CONVERSATION: wholeNumber(3, 1, 1_000),
+  UNVERIFIED_TICKETS_PER_REQUESTER: wholeNumber(3, 1, 1_000),
+  UNVERIFIED_TICKETS_PER_SOURCE: wholeNumber(5, 1, 10_000),
+  UNVERIFIED_TICKETS_PER_ADDRESS: wholeNumber(60, 1, 100_000),
+  UNVERIFIED_TICKETS_PER_HOUR: wholeNumber(300, 1, 1_000_000),
   TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'expects a Twilio Account SID: AC followed by 32 hexadecimal characters').optional()),
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_FROM_NUMBER: optionalString.pipe(z.string().regex(E164_PATTERN, 'expects an E.164 phone number such as +447700900123').optional()),
@@ -249,6 +254,14 @@ export interface Config {
     readonly ttlSeconds: number;
     readonly maxSendsPerHour: number;
   };
+  /** Budgets of tickets opened without proof of identity (see `UnverifiedTicketLimits`). */
+  readonly unverifiedTickets: {
+    readonly perConversation: number;
+    readonly perRequester: number;
+    readonly perSource: number;
+    readonly perAddress: number;
+    readonly overall: number;
+  };
   /** Twilio credentials; when absent (development only) codes go to the in-memory dev outbox. */
   readonly twilio?: { readonly accountSid: string; readonly authToken: string; readonly fromNumber: string };
   /** Public base URL of the bot (for Twilio callbacks), without a trailing slash. */
@@ -355,6 +368,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secret: v.VERIFICATION_SECRET,
       ttlSeconds: v.VERIFICATION_TTL_SECONDS,
       maxSendsPerHour: v.VERIFICATION_MAX_SENDS_PER_HOUR,
+    },
+    unverifiedTickets: {
+      perConversation: v.UNVERIFIED_TICKETS_PER_CONVERSATION,
+      perRequester: v.UNVERIFIED_TICKETS_PER_REQUESTER,
+      perSource: v.UNVERIFIED_TICKETS_PER_SOURCE,
+      perAddress: v.UNVERIFIED_TICKETS_PER_ADDRESS,
+      overall: v.UNVERIFIED_TICKETS_PER_HOUR,
     },
     twilio:
       v.TWILIO_ACCOUNT_SID && v.TWILIO_AUTH_TOKEN && v.TWILIO_FROM_NUMBER

@@ -9,6 +9,7 @@ import type { StoredCollection } from './store/retention';
 import { TEAMS_QUEUES_COLLECTION, TEAMS_RELAYS_COLLECTION, TEAMS_TICKET_POSTS_COLLECTION } from './teams/teamsStore';
 import { TICKET_BY_ACTIVITY_COLLECTION, TICKET_NUMBER_COUNTER, TICKETS_COLLECTION } from './tickets/ticketService';
 import { TRANSCRIPT_COLLECTION } from './tickets/transcriptLog';
+import { LIMIT_WINDOWS_COLLECTION } from './limits/windowBudgets';
 import { LOOKUP_COLLECTION } from './verification/lookupLimiter';
 import { SESSION_COLLECTION } from './verification/sessions';
 import { VERIFICATION_COLLECTIONS } from './verification/verificationService';
@@ -31,6 +32,7 @@ export const STORE_LAYOUT: readonly StoredCollection[] = [
   { name: VERIFICATION_COLLECTIONS.people, retention: 'limits' },
   { name: VERIFICATION_COLLECTIONS.destinations, retention: 'limits' },
   { name: VERIFICATION_COLLECTIONS.budget, retention: 'limits' },
+  { name: LIMIT_WINDOWS_COLLECTION, retention: 'limits' },
   {
     name: TICKETS_COLLECTION,
     retention: 'tickets',

@@ -18,7 +18,9 @@ export type AuditEventType =
   | 'challenge_killed'
   | 'lockout'
   | 'budget_stop'
-  | 'lookup_refused';
+  | 'lookup_refused'
+  | 'ticket_refused'
+  | 'alarm_merged';
 
 /** Details of an event, as given by the caller. Never put a code here. */
 export interface AuditEventInput {

@@ -209,7 +209,9 @@ export type TicketAction =
   | 'callback_verified'
   | 'callback_denied'
   | 'callback_no_answer'
-  | 'caller_verified';
+  | 'caller_verified'
+  /** Another unverified alarm about the same person, merged into this open incident instead of a new ticket. */
+  | 'alarm_repeated';
 
 /** Outcomes of a call-back verification, as recorded in a ticket's history. */
 export const CALLBACK_OUTCOMES = ['verified', 'denied', 'no_answer'] as const;

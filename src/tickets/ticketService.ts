@@ -120,6 +120,8 @@ type ActivityRecord = {
 };
 
 type CursorPosition = { readonly createdAt: string; readonly id: string };
+/** A ticket input once validated and given its defaults. */
+type ParsedTicketInput = z.output<typeof createTicketInputSchema>;
 const cursorSchema = z.object({ createdAt: z.string().datetime({ offset: true }), id: z.string().regex(/^MFA-\d{6}$/) }).strict();
 
 const listQuerySchema = z.object({
@@ -274,7 +276,9 @@ export class TicketService {
       updatedAt: createdAt,
     });
 
+    const incident = await this.openIncidentFor(data);
     if (data.sourceActivityId === undefined) {
+      if (incident) return this.mergeAlarm(incident, data);
       const id = formatTicketId(await this.deps.store.increment(TICKET_NUMBER_COUNTER));
       const stored = await this.tickets.insert(id, build(id));
       this.announceCreated(stored.doc);
@@ -283,6 +287,16 @@ export class TicketService {
 
     const key = activityKey(data.channel, conversationIdOf(data.conversationRef), data.sourceActivityId);
     let record = await this.byActivity.get(key);
+    if (!record && incident) {
+      // The same activity delivered again finds this record and gets the incident, merged once.
+      try {
+        await this.byActivity.insert(key, { ticketId: incident.id, channel: data.channel, activityId: data.sourceActivityId, createdAt });
+        return await this.mergeAlarm(incident, data);
+      } catch (err) {
+        if (!(err instanceof DuplicateKeyError)) throw err;
+        record = await this.byActivity.get(key);
+      }
+    }
     if (!record) {
       const id = formatTicketId(await this.deps.store.increment(TICKET_NUMBER_COUNTER));
       try {
@@ -308,6 +322,23 @@ export class TicketService {
       if (!winner) throw new Error('Tickets: a ticket vanished while it was being created');
       return winner.doc;
     }
+  }
+
+  /**
+   * The open P1 incident of the person an unverified P1 alarm names, if there is one: repeated
+   * alarms about one person go into it rather than into new tickets (and new security calls).
+   */
+  private async openIncidentFor(data: ParsedTicketInput): Promise<Ticket | undefined> {
+    const personId = data.requester.personId;
+    if (data.verification.verified || !personId || ticketPriority(data) !== 'P1') return undefined;
+    const found = await this.tickets.find({ where: { 'requester.personId': personId, priority: 'P1' }, orderBy: { field: 'createdAt', direction: 'desc' }, limit: 20 });
+    return found.map((v) => v.doc).find((t) => t.status === 'open' || t.status === 'claimed');
+  }
+
+  private async mergeAlarm(incident: Ticket, data: ParsedTicketInput): Promise<Ticket> {
+    const note = `Another unverified report (${data.type.replace(/_/g, ' ')}, ${data.channel}): ${redactTranscriptText(data.summary)}`.slice(0, MAX_TEXT_LENGTH);
+    this.deps.logger.warn({ ticketId: incident.id, type: data.type, channel: data.channel }, 'Tickets: a repeated unverified alarm merged into the open incident');
+    return this.change(incident.id, 'alarm_repeated', 'bot', (t, at) => ({ ...t, updatedAt: at, history: [...t.history, entry(at, 'bot', 'alarm_repeated', note)] }));
   }
 
   /** Reads a ticket; `undefined` for an unknown or malformed id. */

@@ -61,7 +61,8 @@ const cases: Case[] = [
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
       ['carol.white@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
-      ['carol.white@example.nhs.net', [/I can't send a code for that account/, /opened ticket \*\*MFA-\d{6}\*\* with the helpdesk\..*call you back on a number from your HR record/s]],
+      ['carol.white@example.nhs.net', [/I can't send a code for that account/, /Shall I still open a ticket\?/]],
+      ['Yes, open a ticket', /opened ticket \*\*MFA-\d{6}\*\* with the helpdesk\..*call you back on a number from your HR record/s],
     ],
     ticket: (t) => {
       expect(t).toMatchObject({ type: 'lost_device', priority: 'P2', requester: { email: 'carol.white@example.nhs.net' } });
@@ -74,9 +75,21 @@ const cases: Case[] = [
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
       ['bob.jones@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
-      ['bob.jones@example.nhs.net', [/I can't send a code for that account/, /opened ticket/]],
+      ['bob.jones@example.nhs.net', [/I can't send a code for that account/, /Shall I still open a ticket\?/]],
+      ['yes', /opened ticket/],
     ],
     ticket: (t) => expect(t.verification).toEqual({ verified: false, reason: `no phone method; ${NOT_VERIFIED_INSTRUCTION}` }),
+  },
+  {
+    name: 'lost phone, Bob cannot be verified and decides against a ticket: none is opened, and he gets the helpdesk number',
+    options: lost(false, true),
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      ['bob.jones@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
+      ['bob.jones@example.nhs.net', [/I can't send a code for that account/, /Shall I still open a ticket\?/]],
+      ['No, thanks', /^OK, I haven't opened a ticket\. You can call the helpdesk on 0333 200 1133/],
+    ],
+    ticket: null,
   },
   {
     name: 'change of number, Alice: proven on her mobile, then the new number proven too; both proofs on the ticket',
@@ -126,7 +139,8 @@ const cases: Case[] = [
       ['start', [INTRO, ASK_EMAIL]],
       ['dan.brown@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
       // The ticket is P1 because of the flag, but nothing said before proof shows it.
-      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, (reply) => expect(reply.text).toMatch(/^I've opened ticket \*\*MFA-\d{6}\*\* with the helpdesk\.(?![\s\S]*(priority|urgent))/)]],
+      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /Shall I still open a ticket\?/]],
+      ['Yes, open a ticket', (reply) => expect(reply.text).toMatch(/^I've opened ticket \*\*MFA-\d{6}\*\* with the helpdesk\.(?![\s\S]*(priority|urgent))/)],
     ],
     ticket: (t) => {
       expect(t).toMatchObject({ type: 'suspicious_prompt', priority: 'P1', accountCompromised: true, verification: { verified: false, reason: 'compromised' } });
@@ -174,7 +188,8 @@ const cases: Case[] = [
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
       ['dan.brown@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
-      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /How long do you need the exception for\?/]],
+      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /Shall I still open a ticket\?/]],
+      ['Yes, open a ticket', /How long do you need the exception for\?/],
     ],
     ticket: null,
   },

@@ -83,7 +83,8 @@ describe('MainDialog: identity checks that cannot succeed hand over', () => {
     await playTranscript(client, [
       ['verify me', [/I need to check it's you/, /NHSmail email address/]],
       ['carol.white@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
-      ['carol.white@example.nhs.net', [/I can't send a code for that account/, /opened ticket \*\*MFA-\d{6}\*\*/]],
+      ['carol.white@example.nhs.net', [/I can't send a code for that account/, /Shall I still open a ticket\?/]],
+      ['Yes, open a ticket', /opened ticket \*\*MFA-\d{6}\*\*/],
     ]);
     const { items } = await world.tickets.list({});
     expect(items).toHaveLength(1);

@@ -13,11 +13,11 @@ describe('directory enumeration over HTTP: every account that cannot get a code 
     await t.stop();
   });
 
-  /** An outsider asks for a person, accepts the check and types the staff id twice, as a typo retry would. */
+  /** An outsider asks for a person, accepts the check and types the staff id twice, as a typo retry would, and still wants a ticket. */
   async function probe(staffId: string): Promise<string[]> {
     const conversation = `probe-${randomUUID()}`;
     const said: string[] = [];
-    for (const text of ['I want to talk to a person', "Yes, check it's me", staffId, staffId]) {
+    for (const text of ['I want to talk to a person', "Yes, check it's me", staffId, staffId, 'Yes, open a ticket']) {
       said.push(visibleText(await send(t.baseUrl, messageActivity(conversation, text))).replace(/MFA-\d{6}/g, 'MFA-NNNNNN'));
     }
     return said;

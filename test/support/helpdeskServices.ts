@@ -6,6 +6,8 @@ import { FeedbackLog } from '../../src/knowledge/feedbackLog';
 import { createLogger } from '../../src/logger';
 import { TicketService } from '../../src/tickets';
 import { TranscriptLog } from '../../src/tickets/transcriptLog';
+import { TicketFloodGuard } from '../../src/tickets/ticketFloodGuard';
+import { WindowBudgets } from '../../src/limits/windowBudgets';
 import { dialogWorld, type DialogWorld } from './dialogTranscripts';
 
 /** The verification world plus tickets, transcripts and ratings of answers: everything the hand-over dialogs need, on one in-memory store. */
@@ -23,7 +25,8 @@ export async function helpdeskWorld(): Promise<HelpdeskWorld> {
   const tickets = new TicketService({ store: world.store, logger: createLogger({ level: 'silent' }), now: () => new Date(world.clock.now()) });
   const transcripts = new TranscriptLog(world.store, world.clock);
   const feedback = new FeedbackLog(world.store, world.clock);
-  return { ...world, tickets, transcripts, feedback, services: { ...world.deps, tickets, transcripts } };
+  const floodGuard = new TicketFloodGuard({ budgets: new WindowBudgets(world.store, world.clock), logger: createLogger({ level: 'silent' }) });
+  return { ...world, tickets, transcripts, feedback, services: { ...world.deps, tickets, transcripts, floodGuard } };
 }
 
 /** What {@link mainDialogClients} gives a test: a fresh world each test, and clients of the root dialog on it. */

@@ -7,6 +7,7 @@ import { redact } from '../../logger';
 import type { RouteInstaller, TurnRunner } from '../../server';
 import { DIRECT_LINE_SERVICE_URL, WEBCHAT_CHANNEL_ID, type DirectLineAdapter } from './adapter';
 import type { ConversationLog } from './conversationLog';
+import { CLIENT_ADDRESS_TURN_KEY, clientAddressKey } from '../../tickets/ticketFloodGuard';
 import type { PostingBudget } from './rateLimit';
 import type { DirectLineTokens, TokenClaims } from './tokens';
 
@@ -227,6 +228,8 @@ export function directLineRoutes(deps: DirectLineRoutesDeps): RouteInstaller {
         const stored = body.type === 'typing' ? { ...activity, id: `${id.data}|typing` } : await deps.log.append(id.data, activity);
         try {
           await deps.adapter.processActivity(stored, async (context) => {
+            // The connection's address, for the per-address ticket budget; a client cannot set it.
+            context.turnState.set(CLIENT_ADDRESS_TURN_KEY, clientAddressKey(req.socket?.remoteAddress));
             await deps.bot.run(context);
           });
         } catch (err) {

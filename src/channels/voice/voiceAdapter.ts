@@ -13,6 +13,7 @@ import type { Logger } from '../../logger';
 import { redact, redactPhone } from '../../logger';
 import type { Collection, DocumentStore } from '../../store/documentStore';
 import type { TicketEvent, TicketNotifier } from '../../tickets/notifier';
+import { ticketOriginOf, type TicketFloodGuard } from '../../tickets/ticketFloodGuard';
 import type { TicketService } from '../../tickets/ticketService';
 import type { TranscriptLog } from '../../tickets/transcriptLog';
 import type { VerificationSessions } from '../../verification/sessions';
@@ -48,6 +49,8 @@ export interface VoiceAdapterOptions {
   readonly botId: string;
   readonly store: DocumentStore;
   readonly tickets: TicketService;
+  /** Budgets of tickets opened by callers whose identity was not proven. */
+  readonly floodGuard: TicketFloodGuard;
   readonly sessions: VerificationSessions;
   readonly transcripts: TranscriptLog;
   readonly logger: Logger;
@@ -210,6 +213,11 @@ export class VoiceAdapter extends BotAdapter {
   /** Opens a ticket with what is known (the identity proven in this call, if any) and puts the caller through. */
   private async escalate(input: VoiceTurnInput, conversationId: string, why: string, said: readonly string[] = []): Promise<string> {
     const identity = await this.options.sessions.recall(conversationId, callerIdOf(conversationId));
+    if (!identity) {
+      const admitted = await this.options.floodGuard.admit(ticketOriginOf({ channelId: VOICE_CHANNEL_ID, conversation: { id: conversationId }, from: { id: callerIdOf(conversationId) } }, undefined, undefined));
+      // No ticket, but the caller is still put through: the phone line is their other way to help.
+      if (!admitted.ok) return this.transferTwiml([]);
+    }
     const ticket = await this.options.tickets.createTicket({
       type: 'other',
       details: { actionRequested: true, topic: 'phone line' },
