@@ -73,12 +73,12 @@ export function claim(id) {
   return call('POST', `/api/tickets/${encodeURIComponent(id)}/claim`, {});
 }
 
-export function addNote(id, text, visibleToUser) {
-  return call('POST', `/api/tickets/${encodeURIComponent(id)}/notes`, { text, visibleToUser });
+export function addNote(id, text, visibleToUser, sendToUnverifiedRequester = false) {
+  return call('POST', `/api/tickets/${encodeURIComponent(id)}/notes`, { text, visibleToUser, sendToUnverifiedRequester });
 }
 
-export function resolve(id, resolution) {
-  return call('POST', `/api/tickets/${encodeURIComponent(id)}/resolve`, { resolution });
+export function resolve(id, resolution, sendToUnverifiedRequester = false) {
+  return call('POST', `/api/tickets/${encodeURIComponent(id)}/resolve`, { resolution, sendToUnverifiedRequester });
 }
 
 /** Calls the requester's number on record; `claimed` is `{ email }` or `{ staffId }` for a ticket naming nobody. Answers `{ status, destinationMasked, ticket }`. */

@@ -369,11 +369,16 @@ function wire() {
       return;
     }
     const visible = new FormData(e.target).get('audience') === 'person';
+    const anyway = $('note-unverified').checked;
     act(
-      (id) => api.addNote(id, text, visible),
+      (id) => api.addNote(id, text, visible, anyway),
       (t) => {
         $('note-text').value = '';
-        return visible ? `Note added to ${t.id} and sent to the person.` : `Note added to ${t.id} for the team.`;
+        $('note-unverified').checked = false;
+        if (!visible) return `Note added to ${t.id} for the team.`;
+        return t.verification.verified || anyway
+          ? `Note added to ${t.id} and sent to the person.`
+          : `Note added to ${t.id}. It was not sent: the person's identity was not proven.`;
       },
     );
   });
@@ -402,11 +407,13 @@ function wire() {
       $('resolution').focus();
       return;
     }
+    const anyway = $('resolve-unverified').checked;
     act(
-      (id) => api.resolve(id, resolution),
+      (id) => api.resolve(id, resolution, anyway),
       (t) => {
         $('resolution').value = '';
-        return `${t.id} is resolved.`;
+        $('resolve-unverified').checked = false;
+        return t.verification.verified || anyway ? `${t.id} is resolved.` : `${t.id} is resolved. The person was told, without the resolution text: their identity was not proven.`;
       },
     );
   });

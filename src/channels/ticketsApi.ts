@@ -98,9 +98,12 @@ const noteBody = z
     agent: agentField,
     text: textField,
     visibleToUser: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+    sendToUnverifiedRequester: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
   })
   .strict();
-const resolveBody = z.object({ agent: agentField, resolution: textField }).strict();
+const resolveBody = z
+  .object({ agent: agentField, resolution: textField, sendToUnverifiedRequester: z.boolean({ invalid_type_error: 'must be true or false' }).optional() })
+  .strict();
 const cancelBody = z.object({ agent: agentField }).strict();
 const callbackBody = z
   .object({
@@ -181,8 +184,8 @@ function sha256(value: string): Buffer {
  * - `GET /api/tickets/stats?days=7` → tickets opened in the last `days` days, by type and status
  * - `GET /api/tickets/:id`
  * - `POST /api/tickets/:id/claim`
- * - `POST /api/tickets/:id/notes` `{ text, visibleToUser? }`
- * - `POST /api/tickets/:id/resolve` `{ resolution }`
+ * - `POST /api/tickets/:id/notes` `{ text, visibleToUser?, sendToUnverifiedRequester? }`
+ * - `POST /api/tickets/:id/resolve` `{ resolution, sendToUnverifiedRequester? }`
  * - `POST /api/tickets/:id/verify-by-callback` `{ email?, staffId? }` → 202, a call to the requester's number on record
  * - `POST /api/tickets/:id/cancel`
  *
@@ -282,7 +285,7 @@ export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
         const id = ticketIdOf(req);
         const body = parseWith(noteBody, bodyOf(req));
         checkAgentField(body, agent);
-        return ok(await tickets.addNote(id, { agent, text: body.text, visibleToUser: body.visibleToUser }));
+        return ok(await tickets.addNote(id, { agent, text: body.text, visibleToUser: body.visibleToUser, sendToUnverifiedRequester: body.sendToUnverifiedRequester }));
       }),
     );
     server.post(
@@ -291,7 +294,7 @@ export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
         const id = ticketIdOf(req);
         const body = parseWith(resolveBody, bodyOf(req));
         checkAgentField(body, agent);
-        return ok(await tickets.resolve(id, { agent, resolution: body.resolution }));
+        return ok(await tickets.resolve(id, { agent, resolution: body.resolution, sendToUnverifiedRequester: body.sendToUnverifiedRequester }));
       }),
     );
     server.post(

@@ -1,4 +1,4 @@
-import { MessageFactory } from 'botbuilder';
+import { MessageFactory, TextFormatTypes } from 'botbuilder';
 import type { Logger } from '../logger';
 import type { Ticket } from '../tickets/model';
 import type { TicketEvent, TicketNotifier } from '../tickets/notifier';
@@ -21,7 +21,9 @@ const NOTIFIABLE_CHANNELS: ReadonlySet<string> = new Set(['msteams', 'webchat', 
 
 /**
  * Tells the person about their ticket in the conversation they opened it from: when an agent
- * picks it up, adds a note marked visible to them, or resolves it. When the conversation cannot
+ * picks it up, adds a note marked visible to them, or resolves it. Messages are plain text, and
+ * an agent's note or resolution text goes to a requester whose identity was not proven only when
+ * the agent confirmed it. When the conversation cannot
  * be reached (the bot was removed: 403 `BotNotInConversationRoster`; or it is gone: 404
  * `ConversationNotFound`) the ticket is marked "person could not be notified", once, and
  * nothing is retried. A live chat is ended when the ticket is resolved or cancelled.
@@ -43,12 +45,13 @@ export class PersonNotifier implements TicketNotifier {
         return;
       case 'note_added':
         if (!event.note?.visibleToUser) return;
+        if (!this.mayCarryAgentText(event)) return;
         await this.tell(ticket, `The helpdesk added a note to your ticket ${ticket.id}: ${redactTranscriptText(event.note.text)}`);
         return;
       case 'resolved':
         await this.tell(
           ticket,
-          `Your ticket ${ticket.id} has been resolved${ticket.resolution ? `: ${redactTranscriptText(ticket.resolution)}` : '.'}`,
+          `Your ticket ${ticket.id} has been resolved${ticket.resolution && this.mayCarryAgentText(event) ? `: ${redactTranscriptText(ticket.resolution)}` : '.'}`,
         );
         await this.options.relay.end(ticket.id, event.by, 'resolved');
         return;
@@ -60,11 +63,22 @@ export class PersonNotifier implements TicketNotifier {
     }
   }
 
+  /**
+   * Whether an agent's words (a note, a resolution) may go to the ticket's conversation: only when
+   * the requester proved who they are, or the agent confirmed sending them anyway.
+   */
+  private mayCarryAgentText(event: TicketEvent): boolean {
+    if (event.ticket.verification.verified || event.sendToUnverifiedRequester === true) return true;
+    this.options.logger.info({ ticketId: event.ticket.id, action: event.action }, 'agent text not sent: the requester was not verified and the agent did not confirm');
+    return false;
+  }
+
   private async tell(ticket: Ticket, text: string): Promise<void> {
     const reference = toStoredReference(ticket.conversationRef);
     if (!reference || !NOTIFIABLE_CHANNELS.has(ticket.channel)) return;
     try {
-      await this.options.messenger.send(reference, MessageFactory.text(text, text));
+      // Plain text: an agent's note can never become a link or other formatting for the person.
+      await this.options.messenger.send(reference, { ...MessageFactory.text(text, text), textFormat: TextFormatTypes.Plain });
     } catch (err) {
       const failure = classifyDeliveryError(err);
       this.options.logger.warn(

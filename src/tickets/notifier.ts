@@ -10,6 +10,8 @@ export type TicketEvent = {
   readonly at: string;
   /** The note added, for `note_added`. */
   readonly note?: TicketNote;
+  /** The agent confirmed that the note or resolution may go to a requester whose identity was not proven. */
+  readonly sendToUnverifiedRequester?: boolean;
 };
 
 /**

@@ -94,12 +94,19 @@ export interface AddNoteInput {
   readonly text: string;
   /** Show the note to the requester (default false). */
   readonly visibleToUser?: boolean;
+  /**
+   * The agent confirms that a note shown to the requester may be sent to the ticket's
+   * conversation although the requester's identity was not proven (default false: not sent).
+   */
+  readonly sendToUnverifiedRequester?: boolean;
 }
 
 /** Input of {@link TicketService.resolve}. */
 export interface ResolveInput {
   readonly agent: string;
   readonly resolution: string;
+  /** As for a note: the resolution text may go to a requester whose identity was not proven. */
+  readonly sendToUnverifiedRequester?: boolean;
 }
 
 /** Dependencies of {@link TicketService}. */
@@ -135,10 +142,12 @@ const noteSchema = z.object({
   agent: agentNameSchema,
   text: z.string().trim().min(1, 'must not be empty').max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
   visibleToUser: z.boolean().default(false),
+  sendToUnverifiedRequester: z.boolean().default(false),
 });
 const resolveSchema = z.object({
   agent: agentNameSchema,
   resolution: z.string().trim().min(1, 'must not be empty').max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
+  sendToUnverifiedRequester: z.boolean().default(false),
 });
 const shortReasonSchema = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
 const recordEventSchema = z.object({
@@ -436,6 +445,7 @@ export class TicketService {
         return { ...t, notes: [...t.notes, added], updatedAt: at, history: [...t.history, entry(at, n.agent, 'note_added')] };
       },
       () => added,
+      n.sendToUnverifiedRequester,
     );
   }
 
@@ -458,7 +468,7 @@ export class TicketService {
         updatedAt: at,
         history: [...t.history, entry(at, r.agent, 'resolved', r.resolution)],
       };
-    });
+    }, undefined, r.sendToUnverifiedRequester);
   }
 
   /**
@@ -606,6 +616,7 @@ export class TicketService {
     by: string,
     apply: (t: Ticket, at: string) => Change,
     noteOf: () => TicketNote | undefined = () => undefined,
+    sendToUnverifiedRequester = false,
   ): Promise<Ticket> {
     if (!isTicketId(id)) throw new TicketNotFoundError(String(id));
     const outcome: { failure?: TicketError; changed: boolean } = { changed: false };
@@ -626,7 +637,7 @@ export class TicketService {
     if (outcome.failure) throw outcome.failure;
     if (outcome.changed) {
       this.deps.logger.info({ ticketId: id, action, status: stored.doc.status }, 'ticket updated');
-      this.announce({ action, ticket: stored.doc, by, at, note: noteOf() });
+      this.announce({ action, ticket: stored.doc, by, at, note: noteOf(), ...(sendToUnverifiedRequester ? { sendToUnverifiedRequester } : {}) });
     }
     return stored.doc;
   }

@@ -113,7 +113,8 @@ describe('the web chat page in a real browser', () => {
     const res = await fetch(`${t.baseUrl}/api/tickets/${ticket}/notes`, {
       method: 'POST',
       headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ text: 'We will call you back at 2pm today.', visibleToUser: true }),
+      // The ticket's requester was not verified: the agent confirms sending the note anyway.
+      body: JSON.stringify({ text: 'We will call you back at 2pm today.', visibleToUser: true, sendToUnverifiedRequester: true }),
     });
     expect(res.status).toBe(200);
     await waitForTranscript(w.page, /We will call you back at 2pm today/, 2_000);

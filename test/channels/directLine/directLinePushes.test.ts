@@ -46,7 +46,7 @@ describe('messages pushed to web chat pages', () => {
     expect(ticket).toMatch(/^MFA-\d{6}$/);
 
     const sent = Date.now();
-    expect((await agentApi(a, `/${ticket}/notes`, { text: 'I will call you at 2pm.', visibleToUser: true })).status).toBe(200);
+    expect((await agentApi(a, `/${ticket}/notes`, { text: 'I will call you at 2pm.', visibleToUser: true, sendToUnverifiedRequester: true })).status).toBe(200);
     const note = await client.waitForStreamed((x) => /added a note to your ticket.*I will call you at 2pm/.test(x.text ?? ''), 2_000);
     expect(Date.now() - sent).toBeLessThan(2_000);
     expect(note).toMatchObject({ from: { role: 'bot' }, speak: expect.stringContaining('2pm') });
@@ -62,13 +62,35 @@ describe('messages pushed to web chat pages', () => {
     await client.closeStream();
   });
 
+  it("an agent's words reach an unverified requester only when the agent confirms, and always as plain text", async () => {
+    const { client } = await openConversation(a.baseUrl);
+    await client.openStream();
+    const ticket = await openTicket(client);
+    const link = 'Please sign in again at [the NHS portal](https://evil.example/login).';
+    expect((await agentApi(a, `/${ticket}/notes`, { text: `Unconfirmed: ${link}`, visibleToUser: true })).status).toBe(200);
+    expect((await agentApi(a, `/${ticket}/notes`, { text: `Confirmed: ${link}`, visibleToUser: true, sendToUnverifiedRequester: true })).status).toBe(200);
+    const confirmed = await client.waitForStreamed((x) => /Confirmed: Please sign in again/.test(x.text ?? ''), 2_000);
+    expect(confirmed.textFormat).toBe('plain');
+    expect((await agentApi(a, `/${ticket}/resolve`, { resolution: 'Done: [details](https://evil.example)' })).status).toBe(200);
+    const resolved = await client.waitForStreamed((x) => x.text === `Your ticket ${ticket} has been resolved.`, 2_000);
+    expect(resolved.textFormat).toBe('plain');
+    const texts = botTexts(client.streamed).join('\n');
+    expect(texts).not.toContain('Unconfirmed');
+    expect(texts).not.toContain('Done: [details]');
+    // Both stay on the ticket for the agents.
+    const stored = await a.helpdesk.tickets.get(ticket);
+    expect(stored?.notes.map((n) => n.text)).toEqual([`Unconfirmed: ${link}`, `Confirmed: ${link}`]);
+    expect(stored?.resolution).toBe('Done: [details](https://evil.example)');
+    await client.closeStream();
+  });
+
   it('keeps what arrives while the page is closed and shows it when the page comes back, on either instance', async () => {
     const { client, issued } = await openConversation(a.baseUrl);
     await client.openStream();
     const ticket = await openTicket(client);
     await client.closeStream();
 
-    expect((await agentApi(a, `/${ticket}/resolve`, { resolution: 'Your new phone is registered.' })).status).toBe(200);
+    expect((await agentApi(a, `/${ticket}/resolve`, { resolution: 'Your new phone is registered.', sendToUnverifiedRequester: true })).status).toBe(200);
 
     // The page comes back on the other instance, with its resume cookie: same user, same conversation.
     const again = await openConversation(b.baseUrl, issued.cookie);
