@@ -221,7 +221,7 @@ export class EscalateDialog extends HelpdeskDialog {
       sourceActivityId: activity.id,
     };
     if (!input.verification.verified) {
-      const claimed = v.identity?.verified === false ? (v.identity.personId ?? v.identity.email) : undefined;
+      const claimed = v.identity?.verified === false ? (v.identity.personId ?? v.identity.claimed ?? v.identity.email) : undefined;
       const admitted = await this.deps.floodGuard.admit(ticketOriginOf(activity, claimed, step.context.turnState.get(CLIENT_ADDRESS_TURN_KEY)));
       if (!admitted.ok) {
         await step.context.sendActivity(say(TICKET_REFUSED_TEXT));

@@ -63,10 +63,14 @@ export function ticketChannel(channelId: string | undefined): TicketChannel {
   }
 }
 
-/** Who the ticket is for: the verified person, the person found, or the unverified name the client gave. */
+/**
+ * Who the ticket is for: the verified person; or, unverified, what the person typed to say who
+ * they are (`claimed`, with the directory entry it matched); or the name the client gave.
+ */
 export function requesterOf(identity: VerifyIdentityResult | undefined, typedName: string | undefined): CreateTicketInput['requester'] {
   if (identity?.verified) return { email: identity.email, name: identity.displayName, staffId: identity.staffId || undefined, personId: identity.personId };
-  if (identity?.personId || identity?.email) return { personId: identity.personId, email: identity.email };
+  const claimed = identity?.claimed ?? identity?.email;
+  if (identity?.personId || claimed) return { ...(identity?.personId ? { personId: identity.personId } : {}), ...(claimed ? { claimed } : {}) };
   // A name given by the chat client proves nothing; it only helps the agent address the person.
   const name = typedName?.trim().slice(0, 200);
   return { name: name ? `${name} (name given by the chat client, not verified)` : 'Unknown person (not verified)' };

@@ -87,6 +87,8 @@ export interface NotVerified {
   readonly reason: NotVerifiedReason;
   readonly personId?: string;
   readonly email?: string;
+  /** The email or staff id the person typed, when they typed one; it proves nothing. */
+  readonly claimed?: string;
   readonly message: string;
 }
 
@@ -131,13 +133,14 @@ export function whoQuestion(channelId: string | undefined): string {
 }
 
 /** A {@link NotVerified} result with what is known of the person. */
-export function notVerified(reason: NotVerifiedReason, message: string, known: { personId?: string; email?: string }): NotVerified {
+export function notVerified(reason: NotVerifiedReason, message: string, known: { personId?: string; email?: string; claimed?: string }): NotVerified {
   return {
     verified: false,
     reason,
     message,
     ...(known.personId ? { personId: known.personId } : {}),
     ...(known.email ? { email: known.email } : {}),
+    ...(known.claimed ? { claimed: known.claimed } : {}),
   };
 }
 

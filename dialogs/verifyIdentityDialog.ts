@@ -48,7 +48,7 @@ interface WhoOptions {
   /** The last identifier typed, lower case: typing it again ends the check. */
   readonly last?: string;
   /** An account found earlier that cannot get a code, for the result (never shown). */
-  readonly flagged?: { readonly reason: 'guest' | 'compromised' | 'no_phone_method'; readonly personId: string; readonly email: string };
+  readonly flagged?: { readonly reason: 'guest' | 'compromised' | 'no_phone_method'; readonly personId: string; readonly email: string; readonly claimed: string };
 }
 
 /** The person found and how, returned by the lookup loop within the same turn (never stored). */
@@ -64,6 +64,8 @@ interface VerifyValues {
   email?: string;
   displayName?: string;
   staffId?: string;
+  /** What the person typed to be found (not set for a Teams account). */
+  claimed?: string;
 }
 
 function valuesOf(step: WaterfallStepContext): VerifyValues {
@@ -146,6 +148,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     v.email = person.email;
     v.displayName = person.displayName;
     v.staffId = person.staffId;
+    if (who.by !== 'objectId') v.claimed = who.value;
     // Guest and compromised accounts get the same reply as any other account without a code.
     const excluded = step.options?.excludeMethods ?? [];
     const noCode = noCodeReason(person, excluded);
@@ -212,12 +215,12 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     if (person && !reason) return step.endDialog({ found: true, who, person } satisfies Found);
     // From here on, an unknown account and one that cannot get a code (guest, compromised, no
     // phone) get the same replies and the same number of tries: nothing tells them apart.
-    const flagged = person && reason ? { reason, personId: person.id, email: person.email } : o.flagged;
     const typed = who.value.toLowerCase();
+    const flagged = person && reason ? { reason, personId: person.id, email: person.email, claimed: who.value } : o.flagged;
     const tries = (o.tries ?? 0) + 1;
     if (tries >= MAX_UNKNOWN_LOOKUPS || typed === o.last) {
       await step.context.sendActivity(sayMasked(NO_CODE_FOR_ACCOUNT));
-      return step.endDialog(notVerified(flagged?.reason ?? 'lookup_limit', NO_CODE_FOR_ACCOUNT, flagged ?? {}));
+      return step.endDialog(notVerified(flagged?.reason ?? 'lookup_limit', NO_CODE_FOR_ACCOUNT, flagged ?? { claimed: who.value }));
     }
     const question = `${NO_CODE_TRY_AGAIN} ${whoQuestion(step.context.activity.channelId)}`;
     return step.replaceDialog(WHO, { ...o, tries, question, last: typed, flagged } satisfies WhoOptions);
@@ -230,17 +233,17 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
 }
 
 /** The person found so far in this conversation, from the dialog values (or a flagged lookup) on the stack. */
-function knownPerson(innerDc: DialogContext): { personId?: string; email?: string } {
+function knownPerson(innerDc: DialogContext): { personId?: string; email?: string; claimed?: string } {
   for (const instance of innerDc.stack) {
     const values: unknown = instance.state?.values;
     if (values && typeof values === 'object') {
       const v = values as VerifyValues;
-      if (v.personId) return { personId: v.personId, email: v.email };
+      if (v.personId) return { personId: v.personId, email: v.email, claimed: v.claimed };
     }
     const options: unknown = instance.state?.options;
     if (options && typeof options === 'object' && 'flagged' in options) {
       const flagged = (options as WhoOptions).flagged;
-      if (flagged) return { personId: flagged.personId, email: flagged.email };
+      if (flagged) return { personId: flagged.personId, email: flagged.email, claimed: flagged.claimed };
     }
   }
   return {};

@@ -38,7 +38,8 @@ export function verificationBadge(evidence) {
 
 export function requesterLine(requester) {
   if (!requester) return 'unknown';
-  const { name, email, staffId } = requester;
+  const { name, email, staffId, claimed } = requester;
+  if (claimed) return `Claimed, not verified: "${claimed}"`;
   if (name && email) return `${name} (${email})`;
   return name || email || (staffId ? `staff id ${staffId}` : 'unknown');
 }

@@ -53,9 +53,10 @@ export function verificationBadge(evidence: VerificationEvidence): string {
   return evidence.method === 'sms' ? `Verified by SMS to mobile${ending}` : `Verified by voice call to number${ending}`;
 }
 
-/** Who asked, as agents see it: name and email (never a phone number). */
+/** Who asked, as agents see it: name and email (never a phone number), or what an unverified requester claimed. */
 export function requesterLine(ticket: Ticket): string {
-  const { name, email, staffId } = ticket.requester;
+  const { name, email, staffId, claimed } = ticket.requester;
+  if (claimed !== undefined) return redactPhonesInText(`Claimed, not verified: "${claimed}"`);
   const parts = [name, email ? (name ? `(${email})` : email) : undefined, !name && !email && staffId ? `staff id ${staffId}` : undefined].filter(
     (p): p is string => p !== undefined,
   );

@@ -97,9 +97,11 @@ export const requesterSchema = z
     name: shortText(200).optional(),
     staffId: shortText(100).optional(),
     personId: shortText(200).optional(),
+    /** What a requester whose identity was not proven typed to say who they are; proves nothing. */
+    claimed: shortText(320).optional(),
   })
   .strict()
-  .refine((r) => r.email !== undefined || r.name !== undefined || r.staffId !== undefined || r.personId !== undefined, 'must name the requester');
+  .refine((r) => r.email !== undefined || r.name !== undefined || r.staffId !== undefined || r.personId !== undefined || r.claimed !== undefined, 'must name the requester');
 /** The person a ticket is for. Emails are stored in lower case. */
 export type Requester = z.infer<typeof requesterSchema>;
 
@@ -302,9 +304,10 @@ function cleanText(value: unknown, max: number): string | undefined {
  * recent turns are kept. Fields the product sets itself are left for validation.
  */
 export function sanitiseTicketInput(input: CreateTicketInput): CreateTicketInput {
-  const { name, staffId, ...requester } = input.requester ?? {};
+  const { name, staffId, claimed, ...requester } = input.requester ?? {};
   const cleanName = cleanDisplayName(name, 200);
   const cleanStaffId = cleanDisplayName(staffId, 100);
+  const cleanClaimed = cleanDisplayName(claimed, 320);
   const id = input.sourceActivityId;
   // eslint-disable-next-line no-control-regex
   const sourceActivityId = typeof id === 'string' && id.length > 0 && id.length <= 1024 && !/[\u0000-\u001f\u007f]/.test(id) ? id : undefined;
@@ -314,7 +317,12 @@ export function sanitiseTicketInput(input: CreateTicketInput): CreateTicketInput
   const { sourceActivityId: _dropped, ...rest } = input;
   return {
     ...rest,
-    requester: { ...requester, ...(cleanName ? { name: cleanName } : {}), ...(cleanStaffId ? { staffId: cleanStaffId } : {}) },
+    requester: {
+      ...requester,
+      ...(cleanName ? { name: cleanName } : {}),
+      ...(cleanStaffId ? { staffId: cleanStaffId } : {}),
+      ...(cleanClaimed ? { claimed: cleanClaimed } : {}),
+    },
     summary: cleanText(input.summary, MAX_TEXT_LENGTH) ?? input.summary,
     transcript,
     ...(sourceActivityId ? { sourceActivityId } : {}),

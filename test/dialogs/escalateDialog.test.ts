@@ -65,7 +65,9 @@ const cases: Case[] = [
       ['Yes, open a ticket', /opened ticket \*\*MFA-\d{6}\*\* with the helpdesk\..*call you back on a number from your HR record/s],
     ],
     ticket: (t) => {
-      expect(t).toMatchObject({ type: 'lost_device', priority: 'P2', requester: { email: 'carol.white@example.nhs.net' } });
+      // What she typed, shown as a claim: the ticket carries no email as if it were proven.
+      expect(t).toMatchObject({ type: 'lost_device', priority: 'P2' });
+      expect(t.requester).toEqual({ claimed: 'carol.white@example.nhs.net', personId: '5b2f7c1e-3a4d-4e8f-9b10-0a1b2c3d4e03' });
       expect(t.verification).toEqual({ verified: false, reason: `no phone method; ${NOT_VERIFIED_INSTRUCTION}` });
     },
   },

@@ -88,7 +88,8 @@ describe('MainDialog: identity checks that cannot succeed hand over', () => {
     ]);
     const { items } = await world.tickets.list({});
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ type: 'other', verification: { verified: false, reason: 'no phone method' }, requester: { email: 'carol.white@example.nhs.net' } });
+    expect(items[0]).toMatchObject({ type: 'other', verification: { verified: false, reason: 'no phone method' }, requester: { claimed: 'carol.white@example.nhs.net' } });
+    expect(items[0]?.requester.email).toBeUndefined();
   });
 });
 

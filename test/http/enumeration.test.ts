@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { messageActivity, send, startTestHelpdesk, visibleText, type TestHelpdesk } from '../helpers/testServer';
 
+const AGENT_TOKEN = 'agent-token-0123456789-abcdefghij';
+
 /** Staff ids of the sample directory: nobody, a guest, an account flagged compromised, one with the app only. */
 const PROBES = { unknown: '100099', guest: '100005', compromised: '100004', appOnly: '100003' } as const;
 
 describe('directory enumeration over HTTP: every account that cannot get a code reads the same', () => {
   let t: TestHelpdesk;
   beforeAll(async () => {
-    t = await startTestHelpdesk();
+    t = await startTestHelpdesk({ AGENT_API_TOKENS: `Sam Agent:${AGENT_TOKEN}` });
   });
   afterAll(async () => {
     await t.stop();
@@ -36,5 +38,14 @@ describe('directory enumeration over HTTP: every account that cannot get a code 
     const tickets = (await t.helpdesk.tickets.list({ limit: 100 })).items;
     expect(tickets).toHaveLength(4);
     expect(tickets.filter((x) => x.priority === 'P1').map((x) => x.accountCompromised)).toEqual([true]);
+    // Agents see what was typed, as a claim: never an email or staff id as if it were proven.
+    for (const ticket of tickets) {
+      const res = await fetch(`${t.baseUrl}/api/tickets/${ticket.id}`, { headers: { authorization: `Bearer ${AGENT_TOKEN}` } });
+      const body = (await res.json()) as { requester: Record<string, unknown>; verification: { verified: boolean } };
+      expect(body.verification.verified).toBe(false);
+      expect(Object.values(PROBES)).toContain(body.requester.claimed);
+      expect(body.requester.email).toBeUndefined();
+      expect(body.requester.staffId).toBeUndefined();
+    }
   });
 });

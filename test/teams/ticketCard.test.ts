@@ -83,6 +83,14 @@ describe('ticket card', () => {
     expect(card).toContain('"style":"attention"');
   });
 
+  it('shows an unverified requester as a claim, with what was typed, never as the requester', () => {
+    const card = JSON.stringify(
+      ticketCardAttachment(ticket({ requester: { claimed: 'bob.jones@example.nhs.net', personId: 'p-2' }, verification: { verified: false, reason: 'send failed' } })).content,
+    );
+    expect(card).toContain('Claimed, not verified: \\"bob.jones@example.nhs.net\\"');
+    expect(card).not.toMatch(/Requester[^}]*"value":"bob\.jones@/);
+  });
+
   it('never shows a full phone number or a code, and does not evaluate template syntax in ticket text', () => {
     const risky = ticket({
         requester: { name: 'Alex 07700 900123', email: 'alex@example.nhs.uk' },
