@@ -200,7 +200,9 @@ const cases: Case[] = [
     options: { kind: 'handoff', type: 'exception_request', summary: 'MFA exception request: Something else', details: { reasonCategory: 'Something else', justification: 'I find it annoying to approve prompts.', needsLocalAdminApproval: true } },
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /How long do you need the exception for\?/]],
+      ['dan.brown@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
+      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /Shall I still open a ticket\?/]],
+      ['Yes, open a ticket', /How long do you need the exception for\?/],
       ['half a year please', /line manager's email/],
       ['jo.bloggs@example.nhs.net', /opened ticket/],
     ],
@@ -211,7 +213,9 @@ const cases: Case[] = [
     options: { kind: 'handoff', type: 'exception_request', summary: 'MFA exception request: Something else', details: { reasonCategory: 'Something else', justification: 'I find it annoying to approve prompts.', needsLocalAdminApproval: true } },
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /How long do you need the exception for\?/]],
+      ['dan.brown@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
+      ['dan.brown@example.nhs.net', [/I can't send a code for that account/, /Shall I still open a ticket\?/]],
+      ['yes', /How long do you need the exception for\?/],
       ['forever', /^Sorry, I didn't catch that\. How long do you need the exception for\?/],
       ['as long as possible', /^Sorry, I didn't catch that\. How long do you need the exception for\?/],
       ['dunno', [GAVE_UP_TEXT, /^Please call the helpdesk on 0333 200 1133/]],
