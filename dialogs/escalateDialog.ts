@@ -11,11 +11,15 @@ import {
 } from 'botbuilder-dialogs';
 import { isEmailAddress } from '../src/knowledge/identifiers';
 import type { CreateTicketInput, TicketService } from '../src/tickets';
-import { CLIENT_ADDRESS_TURN_KEY, ticketOriginOf, type TicketFloodGuard } from '../src/tickets/ticketFloodGuard';
+import type { TicketFloodGuard } from '../src/tickets/ticketFloodGuard';
 import type { TranscriptLog } from '../src/tickets/transcriptLog';
 import { conversationIdOf } from './codeChallenge';
 import {
   EXCEPTION_DURATIONS,
+  NO_TICKET_TEXT,
+  OPEN_ANYWAY,
+  TICKET_REFUSED_TEXT,
+  admitUnverified,
   PURPOSE,
   confirmation,
   evidenceOf,
@@ -57,14 +61,6 @@ const DURATION_SYNONYMS: Readonly<Record<(typeof EXCEPTION_DURATIONS)[number], r
   '6 months': ['six months', 'half a year'],
   '12 months': ['twelve months', 'a year', '1 year', 'one year'],
 };
-
-/** Told when an unverified ticket is refused because a budget is spent. */
-export const TICKET_REFUSED_TEXT = `I can't open a ticket from here just now. Please call the helpdesk on ${HELPDESK_PHONE}: they can help you straight away.`;
-
-/** Told when the person decides against a ticket after a failed check. */
-export const NO_TICKET_TEXT = `OK, I haven't opened a ticket. You can call the helpdesk on ${HELPDESK_PHONE}, or ask me again whenever you need a person.`;
-
-const OPEN_ANYWAY = { yes: 'Yes, open a ticket', no: 'No, thanks' } as const;
 
 const CHECK_FIRST = { yes: "Yes, check it's me", no: 'No, just pass me on' } as const;
 
@@ -220,13 +216,9 @@ export class EscalateDialog extends HelpdeskDialog {
       conversationRef: { ...TurnContext.getConversationReference(activity) },
       sourceActivityId: activity.id,
     };
-    if (!input.verification.verified) {
-      const claimed = v.identity?.verified === false ? (v.identity.personId ?? v.identity.claimed ?? v.identity.email) : undefined;
-      const admitted = await this.deps.floodGuard.admit(ticketOriginOf(activity, claimed, step.context.turnState.get(CLIENT_ADDRESS_TURN_KEY)));
-      if (!admitted.ok) {
-        await step.context.sendActivity(say(TICKET_REFUSED_TEXT));
-        return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
-      }
+    if (!input.verification.verified && !(await admitUnverified(this.deps.floodGuard, step.context, v.identity))) {
+      await step.context.sendActivity(say(TICKET_REFUSED_TEXT));
+      return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
     }
     const ticket = await this.deps.tickets.createTicket(input);
     await step.context.sendActivity(say(confirmation(ticket, options.type, v)));

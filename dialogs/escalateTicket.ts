@@ -1,4 +1,6 @@
+import type { TurnContext } from 'botbuilder';
 import { ticketPriority } from '../src/tickets/priority';
+import { CLIENT_ADDRESS_TURN_KEY, ticketOriginOf, type TicketFloodGuard } from '../src/tickets/ticketFloodGuard';
 import type { CreateTicketInput, Ticket, TicketChannel, TicketSubjectInput, VerificationEvidence } from '../src/tickets';
 import { HELPDESK_PHONE } from './facts';
 import type { HandoffType, TopicOutcome } from './outcome';
@@ -12,6 +14,24 @@ export type EscalateOptions = Extract<TopicOutcome, { kind: 'handoff' }>;
 /** What an agent must do when the bot could not prove who the person is. */
 export const NOT_VERIFIED_INSTRUCTION =
   'identity NOT verified: agent must call back on a number from the HR record or get line-manager confirmation';
+
+/** Told when an unverified ticket is refused because a budget is spent. */
+export const TICKET_REFUSED_TEXT = `I can't open a ticket from here just now. Please call the helpdesk on ${HELPDESK_PHONE}: they can help you straight away.`;
+
+/** Told when the person decides against a ticket after a failed check. */
+export const NO_TICKET_TEXT = `OK, I haven't opened a ticket. You can call the helpdesk on ${HELPDESK_PHONE}, or ask me again whenever you need a person.`;
+
+/** The answers to "Shall I still open a ticket?" after a failed check. */
+export const OPEN_ANYWAY = { yes: 'Yes, open a ticket', no: 'No, thanks' } as const;
+
+/**
+ * Takes an unverified ticket from the flood budgets for this turn: its conversation, the claimed
+ * requester, the sender and the client address the channel left in turn state. False when spent.
+ */
+export async function admitUnverified(guard: TicketFloodGuard, context: TurnContext, identity: VerifyIdentityResult | undefined): Promise<boolean> {
+  const claimed = identity?.verified === false ? (identity.personId ?? identity.claimed ?? identity.email) : undefined;
+  return (await guard.admit(ticketOriginOf(context.activity, claimed, context.turnState.get(CLIENT_ADDRESS_TURN_KEY)))).ok;
+}
 
 /** Durations offered for an exception. */
 export const EXCEPTION_DURATIONS = ['1 month', '3 months', '6 months', '12 months'] as const;

@@ -96,18 +96,21 @@ export interface OriginActivity {
   readonly channelId?: string;
   readonly conversation?: { readonly id?: string };
   readonly from?: { readonly id?: string; readonly aadObjectId?: string };
+  readonly channelData?: unknown;
 }
 
 /**
  * The origin of a ticket from the activity that asks for it: its conversation, the claimed
- * requester, the sender as the channel knows them (`entra:` a Teams user's object id, otherwise
- * the channel and the sender's id: a caller's number, a Direct Line token's user) and the
- * client address key the channel left in turn state, if any.
+ * requester, the sender as the channel knows them (`entra:` a Teams user's object id, `caller:`
+ * the number a call comes from, otherwise the channel and the sender's id, e.g. a Direct Line
+ * token's user) and the client address key the channel left in turn state, if any.
  */
 export function ticketOriginOf(activity: OriginActivity, requester: string | undefined, address: unknown): TicketOrigin {
   const fromId = activity.from?.id;
+  const caller = activity.channelId === 'voice' ? callerNumberOf(activity.channelData) : undefined;
   let source: string | undefined;
   if (activity.channelId === 'msteams') source = `entra:${activity.from?.aadObjectId ?? fromId ?? ''}`;
+  else if (caller) source = `caller:${caller}`;
   else if (fromId) source = `${activity.channelId ?? 'unknown'}:${fromId}`;
   return {
     conversationId: activity.conversation?.id ?? 'unknown',
@@ -115,4 +118,12 @@ export function ticketOriginOf(activity: OriginActivity, requester: string | und
     ...(source ? { source } : {}),
     ...(typeof address === 'string' && address ? { address } : {}),
   };
+}
+
+/** The calling number the phone line puts in `channelData.caller.number` (from Twilio's signed `From`). */
+function callerNumberOf(channelData: unknown): string | undefined {
+  if (!channelData || typeof channelData !== 'object' || !('caller' in channelData)) return undefined;
+  const caller: unknown = channelData.caller;
+  const number = caller && typeof caller === 'object' && 'number' in caller ? caller.number : undefined;
+  return typeof number === 'string' && number !== 'unknown' ? number : undefined;
 }

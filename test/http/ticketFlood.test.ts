@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TICKET_REFUSED_TEXT } from '../../dialogs/escalateDialog';
+import { TICKET_REFUSED_TEXT } from '../../dialogs/escalateTicket';
 import { messageActivity, send, startTestHelpdesk, visibleText, type TestHelpdesk } from '../helpers/testServer';
 import { botTexts, openConversation } from '../support/directLineClient';
 import { HttpStandIn, json } from '../support/httpStandIn';

@@ -259,7 +259,7 @@ describe('the phone line: Twilio webhooks through the same bot', () => {
 describe('the phone line without HELPDESK_PHONE_NUMBER, signatures off', () => {
   let t: TestHelpdesk;
   beforeAll(async () => {
-    t = await startTestHelpdesk({ VOICE_SKIP_SIGNATURE: 'true' });
+    t = await startTestHelpdesk({ VOICE_SKIP_SIGNATURE: 'true', UNVERIFIED_TICKETS_PER_SOURCE: '2' });
   });
   afterAll(async () => {
     await t.stop();
@@ -274,6 +274,21 @@ describe('the phone line without HELPDESK_PHONE_NUMBER, signatures off', () => {
     const out = twimlOf(await c.say('operator'));
     expect(verbsOf(out)).toEqual(['Say', 'Say', 'Hangup']);
     expect(spoken(out)).toMatch(/opened ticket M F A.*helpdesk will call you back on the number on your record/);
+  });
+
+  it('one caller number in new calls stops at the source budget: no ticket and no false promise, but the helpdesk number', async () => {
+    const from = '+447700900777';
+    const escalate = async (): Promise<string> => {
+      const c = new VoiceCaller({ baseUrl: t.baseUrl, publicBaseUrl: 'http://unused', from });
+      twimlOf(await c.start());
+      return spoken(twimlOf(await c.say('operator')));
+    };
+    const before = (await t.helpdesk.tickets.list({ limit: 100 })).items.length;
+    for (let i = 0; i < 2; i++) expect(await escalate()).toMatch(/opened ticket M F A/);
+    const refused = await escalate();
+    expect(refused).toMatch(/can't open a ticket for you just now\. Please call the helpdesk on oh three three three/);
+    expect(refused).not.toMatch(/call you back/);
+    expect((await t.helpdesk.tickets.list({ limit: 100 })).items).toHaveLength(before + 2);
   });
 });
 

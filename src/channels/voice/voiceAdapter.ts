@@ -18,6 +18,7 @@ import type { TicketService } from '../../tickets/ticketService';
 import type { TranscriptLog } from '../../tickets/transcriptLog';
 import type { VerificationSessions } from '../../verification/sessions';
 import { CALL_BACK_PROMISE, renderTwiml, type CallEnding } from './twiml';
+import { HELPDESK_PHONE_SPOKEN } from '../../../dialogs/facts';
 
 /** Channel id of the phone line; the dialogs check it to ask for keypad input. */
 export const VOICE_CHANNEL_ID = 'voice';
@@ -81,6 +82,9 @@ const OUTBOX = Symbol('voiceOutbox');
 interface Transfer {
   readonly ticketId: string;
 }
+
+/** Said when a caller's ticket is refused because a budget is spent and no helpdesk number is set. */
+export const NO_TICKET_CALL_TEXT = `I can't open a ticket for you just now. Please call the helpdesk on ${HELPDESK_PHONE_SPOKEN}. Goodbye.`;
 
 /**
  * The phone line's Bot Framework adapter. Each Twilio webhook becomes one activity on channel
@@ -214,9 +218,10 @@ export class VoiceAdapter extends BotAdapter {
   private async escalate(input: VoiceTurnInput, conversationId: string, why: string, said: readonly string[] = []): Promise<string> {
     const identity = await this.options.sessions.recall(conversationId, callerIdOf(conversationId));
     if (!identity) {
-      const admitted = await this.options.floodGuard.admit(ticketOriginOf({ channelId: VOICE_CHANNEL_ID, conversation: { id: conversationId }, from: { id: callerIdOf(conversationId) } }, undefined, undefined));
-      // No ticket, but the caller is still put through: the phone line is their other way to help.
-      if (!admitted.ok) return this.transferTwiml([]);
+      const origin = { channelId: VOICE_CHANNEL_ID, conversation: { id: conversationId }, from: { id: callerIdOf(conversationId) }, channelData: { caller: { number: input.from } } };
+      const admitted = await this.options.floodGuard.admit(ticketOriginOf(origin, undefined, undefined));
+      // No ticket: the caller is put through when there is a helpdesk number, or told to call it.
+      if (!admitted.ok) return this.options.helpdeskNumber ? this.transferTwiml([]) : renderTwiml([NO_TICKET_CALL_TEXT], { kind: 'hangup' });
     }
     const ticket = await this.options.tickets.createTicket({
       type: 'other',
