@@ -98,7 +98,8 @@ describe('a ticket from chat, continued on the phone', () => {
     spoken(await c.start());
     spoken(await c.say('ticket status'));
     expect(spoken(await c.key(keyed(ticket.id)))).toMatch(/key in your staff ID/);
-    // Carol has no phone number on record: no code can be sent.
+    // Carol has no phone number on record: no code can be sent. She is asked again, as for an unknown staff ID.
+    expect(spoken(await c.key('100003#'))).toMatch(/I can't send a code for that account\. If you mistyped it/);
     const refused = spoken(await c.key('100003#'));
     expect(refused).toMatch(/I can only show tickets to the person they belong to/);
     expect(refused).not.toMatch(/Secret summary|waiting for an agent/);
