@@ -298,6 +298,9 @@ export class KnowledgeNlu {
     }
     const alone = await this.classifyAlone(canonical.replace(FOLLOW_UP_LEAD, ''));
     if (alone.kind === 'answer' && alone.entry.id !== previous.id) return alone;
+    // A short message not worded as a follow-up ("who invented the internet") stands on its own:
+    // read together with the last topic, it would take that topic's words and repeat its answer.
+    if (!FOLLOW_UP_LEAD.test(canonical) && !/^(?:why|how come)\b/.test(canonical)) return undefined;
     const combined = await together();
     if (combined.kind === 'answer') return combined;
     return alone.kind === 'answer' ? alone : undefined;

@@ -51,6 +51,13 @@ const transcripts: [string, Turn[]][] = [
     'the same follow-up with nothing answered before is not read as the phone-call case',
     [['and what about the phone call option?', [(r) => expect(JSON.stringify(r.attachments?.[0]?.content)).not.toContain(JSON.stringify(nlu.lookupEntry('internet_needed')?.topic)), feedback]]],
   ],
+  [
+    'a short off-topic question right after an answer is declined, not answered again with that entry',
+    [
+      ['how do I change my mobile number?', [answers('new_number'), feedback]],
+      ['who invented the internet', (r) => expect(r.text).toMatch(/^Sorry, I can only help with questions about multi-factor authentication/)],
+    ],
+  ],
   ['"why is my account blocked" is told it is not MFA, and who can help', [['why is my account blocked', notMfa(/local administrator/)]]],
   ['"i forgot my password" is told it is not MFA, and who can help', [['i forgot my password', notMfa(/local administrator/)]]],
   ['"the wifi on my ward is down" is told it is not MFA', [['the wifi on my ward is down', notMfa(/local IT team or administrator/)]]],
