@@ -117,9 +117,10 @@ export class SqliteDocumentStore implements DocumentStore {
    * Runs one write in the group transaction and resolves once that transaction is committed, so
    * nothing is reported written that a crash could lose. The first write of an event-loop turn
    * opens a `BEGIN IMMEDIATE` transaction (taking the file's write lock, as every write did on its
-   * own before); every write until the loop's check phase joins it (each in its own savepoint, so
-   * a refused write changes nothing), and one COMMIT then makes them all durable. The writes of
-   * one bot turn and of turns running side by side share a commit instead of paying for one each.
+   * own before); every write issued before the current job's microtasks run joins it (each in its own savepoint, so
+   * a refused write changes nothing), and one COMMIT then makes them all durable. Writes issued
+   * together share a commit, and no write waits for a later turn of the event loop, so a bot turn's
+   * writes made one after another never queue behind other requests' work.
    * Work that throws is rejected at once; if the commit fails, every write in it is rejected.
    */
   write<R>(work: () => R): Promise<R> {
@@ -135,7 +136,7 @@ export class SqliteDocumentStore implements DocumentStore {
       if (!this.commitScheduled) {
         this.commitScheduled = true;
         OPEN_GROUPS.add(this);
-        setImmediate(() => this.commit());
+        queueMicrotask(() => this.commit());
       }
       result = work();
     } catch (err) {
