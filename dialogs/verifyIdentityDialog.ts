@@ -149,7 +149,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     v.displayName = person.displayName;
     v.staffId = person.staffId;
     if (who.by !== 'objectId') v.claimed = who.value;
-    // Guest and compromised accounts get the same reply as any other account without a code.
+    // Guest and compromised accounts get the reply that every other account without a code gets.
     const excluded = step.options?.excludeMethods ?? [];
     const noCode = noCodeReason(person, excluded);
     if (noCode) return this.fail(step, noCode, NO_CODE_FOR_ACCOUNT);
