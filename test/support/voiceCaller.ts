@@ -122,3 +122,11 @@ export class VoiceCaller {
     return this.post('/api/voice/gather', {});
   }
 }
+
+/** The TwiML of a webhook answer, which must be a 200 with an XML body. */
+export function twimlOf(answer: WebhookAnswer): TwimlNode {
+  expect(answer.status).toBe(200);
+  expect(answer.contentType).toMatch(/^text\/xml/);
+  if (!answer.twiml) throw new Error(`no TwiML in ${answer.body}`);
+  return answer.twiml;
+}

@@ -1,6 +1,6 @@
 import { HttpStandIn, json } from '../support/httpStandIn';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { find, saysOf, verbsOf, VoiceCaller, type TwimlNode, type WebhookAnswer } from '../support/voiceCaller';
+import { find, saysOf, twimlOf, verbsOf, VoiceCaller } from '../support/voiceCaller';
 import type { Ticket } from '../../src/tickets/model';
 
 const SID = `AC${'0'.repeat(32)}`;
@@ -8,12 +8,6 @@ const AUTH_TOKEN = 'twilio-auth-token-for-callback-tests';
 const PUBLIC = 'https://bot.example.org';
 const AGENT_TOKEN = 'sam-agent-token-0123456789abcdef';
 const BOB_MOBILE = '+447700900201';
-
-function twimlOf(answer: WebhookAnswer): TwimlNode {
-  expect(answer.status).toBe(200);
-  if (!answer.twiml) throw new Error(`no TwiML in ${answer.body}`);
-  return answer.twiml;
-}
 
 /** The path and query of an absolute URL under PUBLIC_BASE_URL. */
 function pathOf(url: string): string {

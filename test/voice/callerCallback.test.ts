@@ -5,7 +5,7 @@
  */
 import { HttpStandIn, json } from '../support/httpStandIn';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { find, saysOf, verbsOf, VoiceCaller, type TwimlNode, type WebhookAnswer } from '../support/voiceCaller';
+import { find, saysOf, twimlOf, verbsOf, VoiceCaller, type TwimlNode } from '../support/voiceCaller';
 
 const SID = `AC${'0'.repeat(32)}`;
 const AUTH_TOKEN = 'twilio-auth-token-for-caller-callbacks';
@@ -13,12 +13,6 @@ const PUBLIC = 'https://bot.example.org';
 const BOT_NUMBER = '+447700900000';
 const HELPDESK = '+443332001133';
 const ALICE_OFFICE = '+441632960101';
-
-function twimlOf(answer: WebhookAnswer): TwimlNode {
-  expect(answer.status).toBe(200);
-  if (!answer.twiml) throw new Error(`no TwiML in ${answer.body}`);
-  return answer.twiml;
-}
 
 const spoken = (root: TwimlNode): string => saysOf(root).join(' ');
 

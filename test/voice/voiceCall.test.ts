@@ -3,7 +3,7 @@ import type { Collection, Document, DocumentStore } from '../../src/store/docume
 import { SqliteDocumentStore } from '../../src/store/sqlite/sqliteDocumentStore';
 import { DevOutbox } from '../../src/verification/devOutbox';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { find, saysOf, verbsOf, VoiceCaller, type TwimlNode, type WebhookAnswer } from '../support/voiceCaller';
+import { find, saysOf, twimlOf, verbsOf, VoiceCaller, type TwimlNode } from '../support/voiceCaller';
 
 const AUTH_TOKEN = 'twilio-auth-token-for-voice-tests';
 const PUBLIC = 'https://bot.example.org';
@@ -50,13 +50,6 @@ class FlakyStore implements DocumentStore {
   close(): Promise<void> {
     return this.inner.close();
   }
-}
-
-function twimlOf(answer: WebhookAnswer): TwimlNode {
-  expect(answer.status).toBe(200);
-  expect(answer.contentType).toMatch(/^text\/xml/);
-  if (!answer.twiml) throw new Error(`no TwiML in ${answer.body}`);
-  return answer.twiml;
 }
 
 /** Checks the `<Gather>` every listening turn ends with, attribute by attribute. */

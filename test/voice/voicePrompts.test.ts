@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DevOutbox } from '../../src/verification/devOutbox';
 import { messageActivity, send, startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { find, saysOf, verbsOf, VoiceCaller, type TwimlNode, type WebhookAnswer } from '../support/voiceCaller';
+import { find, saysOf, twimlOf, verbsOf, VoiceCaller, type TwimlNode } from '../support/voiceCaller';
 
 const AUTH_TOKEN = 'twilio-auth-token-for-prompt-tests';
 const PUBLIC = 'https://bot.example.org';
 const HELPDESK = '+443332001133';
-
-function twimlOf(answer: WebhookAnswer): TwimlNode {
-  expect(answer.status).toBe(200);
-  expect(answer.contentType).toMatch(/^text\/xml/);
-  if (!answer.twiml) throw new Error(`no TwiML in ${answer.body}`);
-  return answer.twiml;
-}
 
 const spoken = (root: TwimlNode) => saysOf(root).join(' ');
 
