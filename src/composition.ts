@@ -19,6 +19,7 @@ import { VOICE_CODE_REPEAT_PATH, voiceCodeRepeatRoute } from './channels/voiceCo
 import { systemClock, type Clock } from './clock';
 import { createDirectory, type Directory } from './directory';
 import { KnowledgeNlu } from './knowledge';
+import { defaultModelCacheDir } from './knowledge/modelCache';
 import { createVerification, type CodeSender, type Verification } from './verification';
 import { DocumentBotStorage } from './store/botStorage';
 import type { DocumentStore } from './store/documentStore';
@@ -130,8 +131,8 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     publicBaseUrl: config.publicBaseUrl,
     twilioApiBaseUrl: overrides.twilioApiBaseUrl,
   });
-  const knowledge = await KnowledgeNlu.create();
-  logger.info({ entries: knowledge.entries.length, trainingMs: knowledge.trainingMs }, 'Knowledge base trained');
+  const knowledge = await KnowledgeNlu.create({ modelCacheDir: defaultModelCacheDir() });
+  logger.info({ entries: knowledge.entries.length, trainingMs: knowledge.trainingMs, models: knowledge.modelSource }, 'Knowledge base trained');
   prepareCardTemplates();
 
   // Services before the dialogs, so the dialogs can be given them.

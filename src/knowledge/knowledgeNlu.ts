@@ -9,6 +9,7 @@ import { extractEntities } from './entities';
 import { COMMAND_PREFIX, NEAR_DOMAIN_PREFIX, NONE_INTENT, SMALLTALK_PREFIX, type HelpdeskRecognition } from './recognizer';
 import { defaultSmallTalkFile, findContentFile, KnowledgeBaseError, loadKnowledgeBase, loadSmallTalk } from './knowledgeBase';
 import { DomainRelevance } from './domainRelevance';
+import { trainOrLoad, type ModelSource } from './modelCache';
 import { canonicalize, SpellCorrector, words } from './textNormalizer';
 import type { KnowledgeEntry, SmallTalkIntent } from './types';
 
@@ -65,6 +66,12 @@ export interface KnowledgeNluOptions {
   readonly minRelevance?: number;
   /** Entry ids offered when there are no closer suggestions; default {@link DEFAULT_SUGGESTION_IDS}. */
   readonly defaultSuggestions?: readonly string[];
+  /**
+   * Folder where trained models are kept by a fingerprint of their training data, so a start
+   * with unchanged content reads them instead of training (see {@link trainOrLoad}). Without it
+   * the models are always trained, and nothing is written.
+   */
+  readonly modelCacheDir?: string;
 }
 
 /**
@@ -123,22 +130,22 @@ const POINTS_BACK = /\b(?:it|that|this|them|those)\b/;
 const SURE_ALONE = 0.8;
 
 /** A fresh NLP.js pipeline for English that trains in memory and never logs. */
+/** Settings of both NLP.js models (part of their cache fingerprint). */
+const NLP_SETTINGS = {
+  languages: ['en'],
+  autoSave: false,
+  autoLoad: false,
+  threshold: 0,
+  calculateSentiment: false,
+  forceNER: false,
+  nlu: { log: false, useNoneFeature: true },
+} as const;
+
 function newNlp(): Nlp {
   const container = containerBootstrap();
   container.use(LangEn);
   container.register('logger', silentLogger, true);
-  return new Nlp(
-    {
-      languages: ['en'],
-      autoSave: false,
-      autoLoad: false,
-      threshold: 0,
-      calculateSentiment: false,
-      forceNER: false,
-      nlu: { log: false, useNoneFeature: true },
-    },
-    container,
-  );
+  return new Nlp({ ...NLP_SETTINGS, languages: [...NLP_SETTINGS.languages], nlu: { ...NLP_SETTINGS.nlu } }, container);
 }
 
 /**
@@ -169,6 +176,8 @@ export class KnowledgeNlu {
     private readonly defaultSuggestionIds: readonly string[],
     /** How long loading the content and training took, in milliseconds. */
     readonly trainingMs: number,
+    /** Whether the models were trained at creation or read from the model cache. */
+    readonly modelSource: ModelSource,
     private readonly commands: CommandRecognizer,
   ) {
     this.byId = new Map(entries.map((e) => [e.id, e]));
@@ -177,7 +186,8 @@ export class KnowledgeNlu {
   }
 
   /**
-   * Loads the content (unless given) and trains the classifier in memory. Nothing is written to disk.
+   * Loads the content (unless given) and trains the classifier in memory, or reads the models
+   * trained from the same content from `options.modelCacheDir` when one is given.
    * @param options content and tuning; defaults to the files under `content/`
    */
   static async create(options: KnowledgeNluOptions = {}): Promise<KnowledgeNlu> {
@@ -197,17 +207,18 @@ export class KnowledgeNlu {
     const inDomain: { text: string; intent: string }[] = [];
     const intentModel = newNlp();
     const domainModel = newNlp();
+    const intentDocuments: [string, string][] = [];
+    const domainDocuments: [string, string][] = [];
     const add = (utterance: string, intent: string): void => {
       const text = canonicalize(utterance);
       if (text.length === 0) return;
       corpus.push(text);
-      if (intent === NONE_INTENT) {
-        domainModel.addDocument('en', text, NONE_INTENT);
-        return;
-      }
-      if (!intent.startsWith(NEAR_DOMAIN_PREFIX)) inDomain.push({ text, intent });
-      intentModel.addDocument('en', text, intent);
+      domainDocuments.push([text, intent]);
       domainModel.addDocument('en', text, intent);
+      if (intent === NONE_INTENT) return;
+      if (!intent.startsWith(NEAR_DOMAIN_PREFIX)) inDomain.push({ text, intent });
+      intentDocuments.push([text, intent]);
+      intentModel.addDocument('en', text, intent);
     };
     for (const entry of entries) {
       add(entry.topic, entry.id);
@@ -216,7 +227,10 @@ export class KnowledgeNlu {
     for (const s of smallTalk) for (const u of s.utterances) add(u, SMALLTALK_PREFIX + s.intent);
     for (const s of nearDomain) for (const u of s.utterances) add(u, NEAR_DOMAIN_PREFIX + s.intent);
     for (const u of outOfScope) add(u, NONE_INTENT);
-    await Promise.all([intentModel.train(), domainModel.train()]);
+    const sources = await Promise.all([
+      trainOrLoad(intentModel, { settings: NLP_SETTINGS, documents: intentDocuments }, options.modelCacheDir),
+      trainOrLoad(domainModel, { settings: NLP_SETTINGS, documents: domainDocuments }, options.modelCacheDir),
+    ]);
 
     const relevance = new DomainRelevance(inDomain);
     const speller = new SpellCorrector(corpus, { stem: (w) => relevance.stemWord(w) });
@@ -234,6 +248,7 @@ export class KnowledgeNlu {
       threshold,
       defaults,
       trainingMs,
+      sources.every((source) => source === 'cached') ? 'cached' : 'trained',
       new CommandRecognizer(),
     );
   }

@@ -51,5 +51,9 @@ declare module '@nlpjs/nlp' {
     addDocument(locale: string, utterance: string, intent: string): void;
     train(): Promise<unknown>;
     process(locale: string, utterance: string): Promise<NlpResult>;
+    /** The trained model as JSON (`minified` drops what only training needs). */
+    export(minified?: boolean): string;
+    /** Replaces the model with one from {@link Nlp.export} (as text or parsed). */
+    import(data: unknown): void;
   }
 }
