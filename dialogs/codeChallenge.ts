@@ -1,10 +1,12 @@
-import { InputHints, type Activity } from 'botbuilder';
+import { InputHints, type Activity, type TurnContext } from 'botbuilder';
 import type { PromptOptions } from 'botbuilder-dialogs';
 import type { Clock } from '../src/clock';
 import { choiceWords } from '../src/knowledge/choiceWords';
 import { recognizeCommand } from '../src/knowledge/commands';
 import type { Directory, Person, PhoneMethod } from '../src/directory/directory';
 import type { LookupLimiter } from '../src/verification/lookupLimiter';
+import { requesterOf, type CodeRequester } from '../src/verification/requester';
+import { CLIENT_ADDRESS_TURN_KEY } from '../src/tickets/ticketFloodGuard';
 import type { Channel, Purpose } from '../src/verification/types';
 import type { VerificationService } from '../src/verification/verificationService';
 import type { ChoiceSpec } from './prompts';
@@ -154,6 +156,11 @@ export function findBy(directory: Directory, key: PersonKey): Promise<Person | u
 /** The conversation id of the turn, which binds codes, limits and proofs. */
 export function conversationIdOf(step: { context: { activity: Partial<Activity> } }): string {
   return step.context.activity.conversation?.id ?? '';
+}
+
+/** Who is asking in this turn (channel, sender, client address), for the verification service's counters. */
+export function requesterOfStep(step: { context: TurnContext }): CodeRequester {
+  return requesterOf(step.context.activity, step.context.turnState.get(CLIENT_ADDRESS_TURN_KEY));
 }
 
 /** The prompt again (with `question` for its text when given), led by the refusal of a typed number. */

@@ -24,6 +24,7 @@ import {
   minutesLeft,
   offerChoice,
   parseCodeReply,
+  requesterOfStep,
   refusalWith,
   sayMasked,
   withMaskedSpeech,
@@ -165,7 +166,7 @@ export class CodeChallengeDialog extends ComponentDialog {
     const codePending = o.mode === 'code';
     const person = await this.findPerson(step, o);
     if (!person.ok) return this.fail(step, person.reason, person.message);
-    const request = sendRequest(conversationIdOf(step), o, offer, person.person);
+    const request = sendRequest(conversationIdOf(step), o, offer, person.person, requesterOfStep(step));
     if (!request) return this.fail(step, 'send_failed', `Sorry, I can't send a code that way. ${NO_PERSON_TEXT}`);
     const result: SendCodeResult = await this.deps.verification.sendCode(request);
     const now = this.deps.clock.now();
@@ -205,7 +206,7 @@ export class CodeChallengeDialog extends ComponentDialog {
 
   private async check(step: WaterfallStepContext<LoopOptions>, code: string): Promise<DialogTurnResult> {
     const o = step.options;
-    const result = await this.deps.verification.checkCode({ personId: o.personId, purpose: o.purpose, conversationId: conversationIdOf(step), code });
+    const result = await this.deps.verification.checkCode({ personId: o.personId, purpose: o.purpose, conversationId: conversationIdOf(step), code, requester: requesterOfStep(step) });
     if (result.ok) return this.pass(step, result);
     return this.follow(step, afterCheckFailure(result, this.deps.clock.now()));
   }

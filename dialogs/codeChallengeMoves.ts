@@ -1,4 +1,5 @@
 import type { Person } from '../src/directory/directory';
+import type { CodeRequester } from '../src/verification/requester';
 import { verificationMessage } from '../src/verification/messages';
 import type { CodeRejected, DeliveryFailure, LimitRefusal, PolicyRefusal, SendCodeRequest } from '../src/verification/verificationService';
 import { CODE_REPLIES, type ChallengeFailureReason, type CodeChallengeOptions, type CodeOffer } from './codeChallenge';
@@ -85,8 +86,8 @@ export function afterCheckFailure(result: CodeRejected, now: number): NextMove {
 }
 
 /** The send request for an offer: identity codes go to a directory method, new-number codes to the new number. */
-export function sendRequest(conversationId: string, o: CodeChallengeOptions, offer: CodeOffer, person: Person): SendCodeRequest | undefined {
-  const base = { person, conversationId, channel: offer.channel };
+export function sendRequest(conversationId: string, o: CodeChallengeOptions, offer: CodeOffer, person: Person, requester: CodeRequester): SendCodeRequest | undefined {
+  const base = { person, conversationId, channel: offer.channel, requester };
   if (o.purpose === 'identity') return offer.method ? { ...base, purpose: 'identity', method: offer.method, ...(offer.callback ? { callback: { kind: 'caller' as const } } : {}) } : undefined;
   return o.newNumber ? { ...base, purpose: 'new_number', newNumber: o.newNumber } : undefined;
 }

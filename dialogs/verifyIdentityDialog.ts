@@ -11,10 +11,11 @@ import {
 import { recognizeCommand } from '../src/knowledge/commands';
 import { looksLikePhoneNumber, parseIdentifier } from '../src/knowledge/identifiers';
 import { verificationMessage } from '../src/verification/messages';
+import { laneOf } from '../src/verification/requester';
 import type { Person, PhoneMethod } from '../src/directory/directory';
 import type { VerifiedIdentity } from '../src/verification/sessions';
 import { CODE_CHALLENGE_DIALOG, CodeChallengeDialog } from './codeChallengeDialog';
-import { TYPED_NUMBER_REFUSAL, conversationIdOf, findBy, sayMasked, type ChallengeOutcome, type CodeChallengeOptions, type PersonKey } from './codeChallenge';
+import { TYPED_NUMBER_REFUSAL, conversationIdOf, findBy, requesterOfStep, sayMasked, type ChallengeOutcome, type CodeChallengeOptions, type PersonKey } from './codeChallenge';
 import { HelpdeskDialog } from './helpdeskDialog';
 import { limitAttempts, textOptions } from './prompts';
 import { say } from './reply';
@@ -154,7 +155,8 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     const noCode = noCodeReason(person, excluded);
     if (noCode) return this.fail(step, noCode, NO_CODE_FOR_ACCOUNT);
     const offers = offersFor(person, step.context.activity.channelId === 'voice').filter((o) => o.method === undefined || !excluded.includes(o.method));
-    const lockedUntil = await this.deps.verification.lockedOutUntil(person.id);
+    const requester = requesterOfStep(step);
+    const lockedUntil = await this.deps.verification.lockedOutUntil(person.id, laneOf(person, requester), requester);
     if (lockedUntil !== undefined) {
       return this.fail(step, 'locked_out', verificationMessage({ ok: false, reason: 'locked_out', retryAt: lockedUntil }, { now: this.deps.clock.now() }));
     }

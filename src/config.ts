@@ -38,6 +38,25 @@ function wholeNumber(defaultValue: number, min: number, max: number) {
     .pipe(z.string().regex(/^\d+$/, message).transform(Number).pipe(z.number().int().min(min, message).max(max, message)));
 }
 
+/** An optional comma-separated list of whole numbers, each within bounds, increasing; one message for any problem. */
+function wholeNumberList(defaultValue: readonly number[], min: number, max: number, maxItems: number) {
+  const message = `expects 1 to ${maxItems} comma-separated whole numbers from ${min} to ${max}, each at least the one before`;
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return [...defaultValue];
+      const items = v.split(',').map((x) => x.trim());
+      const numbers = items.map(Number);
+      const valid =
+        items.length <= maxItems &&
+        items.every((x) => /^\d+$/.test(x)) &&
+        numbers.every((n, i) => n >= min && n <= max && (i === 0 || n >= numbers[i - 1]));
+      if (!valid) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+      return numbers;
+    });
+}
+
 const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** A Teams team: its thread id (`19:…@thread.tacv2`, as in `channelData.team.id`) or its Microsoft 365 group id (a GUID). */
 const TEAM_ID_PATTERN = /^(19:[^\s@]{1,200}@thread\.[a-z0-9.]{1,20}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
@@ -112,6 +131,9 @@ const schema = z.object({
   VERIFICATION_SECRET: optionalString.pipe(z.string().min(32, 'expects at least 32 characters (e.g. `openssl rand -base64 48`)').optional()),
   VERIFICATION_TTL_SECONDS: wholeNumber(300, 60, 600),
   VERIFICATION_MAX_SENDS_PER_HOUR: wholeNumber(500, 1, 1_000_000),
+  VERIFICATION_FAILURES_BEFORE_BACKOFF: wholeNumber(10, 1, 100),
+  VERIFICATION_BACKOFF_MINUTES: wholeNumberList([1, 5, 15, 60, 240], 1, 10_080, 20),
+  VERIFICATION_NOTICE_INTERVAL_MINUTES: wholeNumber(1440, 1, 43_200),
   UNVERIFIED_TICKETS_PER_CONVERSATION: wholeNumber(3, 1, 1_000),
   UNVERIFIED_TICKETS_PER_REQUESTER: wholeNumber(3, 1, 1_000),
   UNVERIFIED_TICKETS_PER_SOURCE: wholeNumber(5, 1, 10_000),
@@ -253,6 +275,12 @@ export interface Config {
     readonly secret?: string;
     readonly ttlSeconds: number;
     readonly maxSendsPerHour: number;
+    /** Wrong codes that pause self-service, per person (outsiders and the person's own Teams chat apart) and per requester. */
+    readonly failuresBeforeBackoff: number;
+    /** Lengths of the successive pauses, in minutes; the last one repeats. */
+    readonly backoffMinutes: readonly number[];
+    /** At most one text per person about wrong codes typed as them, in this many minutes. */
+    readonly noticeIntervalMinutes: number;
   };
   /** Budgets of tickets opened without proof of identity (see `UnverifiedTicketLimits`). */
   readonly unverifiedTickets: {
@@ -368,6 +396,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secret: v.VERIFICATION_SECRET,
       ttlSeconds: v.VERIFICATION_TTL_SECONDS,
       maxSendsPerHour: v.VERIFICATION_MAX_SENDS_PER_HOUR,
+      failuresBeforeBackoff: v.VERIFICATION_FAILURES_BEFORE_BACKOFF,
+      backoffMinutes: v.VERIFICATION_BACKOFF_MINUTES,
+      noticeIntervalMinutes: v.VERIFICATION_NOTICE_INTERVAL_MINUTES,
     },
     unverifiedTickets: {
       perConversation: v.UNVERIFIED_TICKETS_PER_CONVERSATION,

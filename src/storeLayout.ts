@@ -32,6 +32,7 @@ export const STORE_LAYOUT: readonly StoredCollection[] = [
   { name: VERIFICATION_COLLECTIONS.people, retention: 'limits' },
   { name: VERIFICATION_COLLECTIONS.destinations, retention: 'limits' },
   { name: VERIFICATION_COLLECTIONS.budget, retention: 'limits' },
+  { name: VERIFICATION_COLLECTIONS.requesters, retention: 'limits' },
   { name: LIMIT_WINDOWS_COLLECTION, retention: 'limits' },
   {
     name: TICKETS_COLLECTION,

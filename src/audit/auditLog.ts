@@ -17,6 +17,8 @@ export type AuditEventType =
   | 'check_failed'
   | 'challenge_killed'
   | 'lockout'
+  | 'requester_paused'
+  | 'notice_sent'
   | 'budget_stop'
   | 'lookup_refused'
   | 'ticket_refused'

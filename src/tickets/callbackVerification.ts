@@ -85,6 +85,7 @@ export class CallbackVerification {
       channel: 'voice',
       method,
       callback: { kind: 'agent', ticketId: ticket.id },
+      requester: { kind: 'agent', source: `agent:${agent}` },
     });
     if (!result.ok) {
       const message = verificationMessage(result, { now: this.deps.now() });
@@ -118,7 +119,7 @@ export class CallbackVerification {
     // A caller's call-back carries their conversation on, which checks the code itself.
     if (digits === '#' && call.kind === 'caller') return this.record(call, 'verified');
     if (digits === '#') {
-      const checked = await this.deps.verification.checkCode({ personId: call.personId, purpose: 'identity', conversationId: call.conversationId, code: call.code });
+      const checked = await this.deps.verification.checkCode({ personId: call.personId, purpose: 'identity', conversationId: call.conversationId, code: call.code, requester: { kind: 'agent' } });
       if (!checked.ok) return undefined;
       return this.record(call, 'verified');
     }

@@ -69,3 +69,16 @@ export interface CodeSender {
   /** Delivers one code to exactly `message.to`. Never throws for delivery problems; reports them. */
   send(message: CodeMessage): Promise<SendResult>;
 }
+
+/** A text telling a person about their account: never a code, never a link. */
+export interface SecurityNotice {
+  /** E.164 destination: a number the directory holds for the person. */
+  readonly to: string;
+  readonly text: string;
+}
+
+/** Port for security notices by SMS, through the same provider as codes. */
+export interface NoticeSender {
+  /** Delivers one notice to exactly `notice.to`. Never throws for delivery problems; reports them. */
+  sendNotice(notice: SecurityNotice): Promise<SendResult>;
+}

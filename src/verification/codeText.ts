@@ -126,3 +126,11 @@ export function endCallTwiml(message = 'This code has expired. Please ask the he
   response.hangup();
   return response.toString();
 }
+
+/**
+ * The SMS telling a person that someone typed wrong codes while claiming to be them. It holds no
+ * code and no link, only the helpdesk's phone number, which the person also knows from elsewhere.
+ */
+export function failedAttemptNoticeText(serviceName: string = DEFAULT_SERVICE_NAME): string {
+  return `${serviceName}: someone typed wrong codes while trying to confirm they were you. Nothing on your account has changed. If it was you, you can ignore this. If not, call the helpdesk on 0333 200 1133. We will never ask you for a code.`;
+}

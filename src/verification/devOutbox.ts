@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { redactPhone, type Logger } from '../logger';
-import type { CodeMessage, CodeSender, SendResult } from './codeSender';
+import type { CodeMessage, CodeSender, NoticeSender, SecurityNotice, SendResult } from './codeSender';
 import { smsText, voiceScript, type CodeTextInput } from './codeText';
 import type { Channel } from './types';
 import { CALLBACK_ANSWER_PATH, type CallbackCalls } from './callbackCalls';
@@ -35,7 +35,7 @@ export interface DevOutboxOptions {
  * Development stand-in for Twilio: keeps each message in memory only (never in the store) so a
  * developer can read the code, e.g. on a dev-only page. Must not be used in production.
  */
-export class DevOutbox implements CodeSender {
+export class DevOutbox implements CodeSender, NoticeSender {
   private readonly messages: OutboxMessage[] = [];
   private seq = 0;
 
@@ -54,10 +54,20 @@ export class DevOutbox implements CodeSender {
       at: new Date(this.options.clock.now()).toISOString(),
       ...(callback ? { webhookUrl: callback.webhookUrl } : {}),
     };
+    return this.keep(entry);
+  }
+
+  /** Keeps a security notice as the text it would be. */
+  sendNotice(notice: SecurityNotice): Promise<SendResult> {
+    this.seq += 1;
+    return this.keep({ id: `dev-${this.seq}`, to: notice.to, channel: 'sms', text: notice.text, at: new Date(this.options.clock.now()).toISOString() });
+  }
+
+  private keep(entry: OutboxMessage): Promise<SendResult> {
     this.messages.push(entry);
     const capacity = this.options.capacity ?? 200;
     if (this.messages.length > capacity) this.messages.splice(0, this.messages.length - capacity);
-    this.options.logger?.info({ to: redactPhone(message.to), channel: message.channel, messageId: entry.id }, 'Dev outbox: message kept in memory (not sent)');
+    this.options.logger?.info({ to: redactPhone(entry.to), channel: entry.channel, messageId: entry.id }, 'Dev outbox: message kept in memory (not sent)');
     return Promise.resolve({ ok: true, messageId: entry.id });
   }
 

@@ -3,7 +3,7 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { DocumentStore } from '../store/documentStore';
-import type { CodeSender } from './codeSender';
+import type { CodeSender, NoticeSender } from './codeSender';
 import { DevOutbox } from './devOutbox';
 import { LookupLimiter } from './lookupLimiter';
 import { resolveVerificationSecret } from './secret';
@@ -18,6 +18,7 @@ export * from './types';
 export * from './codeSender';
 export * from './verificationService';
 export * from './messages';
+export * from './requester';
 export { LookupLimiter, LOOKUP_COLLECTION, type LookupResult, type LookupRefusal, type LookupLimiterOptions } from './lookupLimiter';
 export { DevOutbox, type OutboxMessage, type DevOutboxOptions } from './devOutbox';
 export { TwilioCodeSender, BaseUrlRequestClient, mapTwilioError, type TwilioCodeSenderOptions } from './twilioCodeSender';
@@ -28,6 +29,16 @@ export { smsText, voiceScript, codeCallTwiml, endCallTwiml, spokenDigits, codeRu
 export { resolveVerificationSecret, DEV_SECRET_FILE } from './secret';
 export { normaliseUkMobile } from './phoneNumbers';
 export { VerificationSessions, SESSION_COLLECTION, SESSION_VALIDITY_MS, type VerifiedIdentity, type VerificationSessionsOptions } from './sessions';
+
+/** Whether the sender can also send security notices (Twilio and the dev outbox can). */
+function sendsNotices(sender: CodeSender): sender is CodeSender & NoticeSender {
+  return 'sendNotice' in sender && typeof sender.sendNotice === 'function';
+}
+
+/** The sender itself when it can also send security notices. */
+function noticeSenderOf(sender: CodeSender): NoticeSender | undefined {
+  return sendsNotices(sender) ? sender : undefined;
+}
 
 /** Inputs of {@link createVerification}. */
 export interface VerificationSetup {
@@ -110,7 +121,13 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
     secret,
     logger,
     ttlSeconds: config.verification.ttlSeconds,
-    limits: { maxSendsPerHour: config.verification.maxSendsPerHour },
+    limits: {
+      maxSendsPerHour: config.verification.maxSendsPerHour,
+      failuresBeforeBackoff: config.verification.failuresBeforeBackoff,
+      backoffStepsMs: config.verification.backoffMinutes.map((m) => m * 60_000),
+      noticeIntervalMs: config.verification.noticeIntervalMinutes * 60_000,
+    },
+    notices: noticeSenderOf(sender),
   });
   const lookups = new LookupLimiter({ store, clock, audit });
   const sessions = new VerificationSessions({ store, clock });

@@ -53,7 +53,7 @@ export function verificationMessage(failure: VerificationFailure, options: Messa
     case 'global_budget':
       return `I can't send codes at the moment. Sending starts again ${describeWhen(failure.retryAt, options)}. In the meantime, a person at the helpdesk can help you.`;
     case 'locked_out':
-      return `There have been too many wrong codes on your account, so for your security self-service is paused until ${describeWhen(failure.retryAt, options).replace(/^(in|at) /, '')}. You can ${PERSON} now.`;
+      return `There have been too many wrong codes, so for your security I've paused checking codes. You can try again ${describeWhen(failure.retryAt, options)}, or ${PERSON} now.`;
     case 'too_many_attempts':
       return `That's too many wrong codes, so I've cancelled this code for your security. You can ask for a new one ${describeWhen(failure.retryAt, options)}, or ${PERSON}.`;
     case 'lookup_limit':

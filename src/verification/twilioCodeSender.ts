@@ -3,7 +3,7 @@ import type TwilioRequestClient from 'twilio/lib/base/RequestClient';
 import type TwilioResponse from 'twilio/lib/http/response';
 import type { Clock } from '../clock';
 import { redactPhone, redactPhonesInText, type Logger } from '../logger';
-import type { CodeMessage, CodeSender, SendFailure, SendResult } from './codeSender';
+import type { CodeMessage, CodeSender, NoticeSender, SecurityNotice, SendFailure, SendResult } from './codeSender';
 import { codeCallTwiml, smsText, type SayVoice } from './codeText';
 import type { VoiceRepeatTokens } from './voiceRepeat';
 import { CALLBACK_ANSWER_PATH, CALLBACK_STATUS_PATH, type CallbackCalls } from './callbackCalls';
@@ -153,13 +153,27 @@ function capitalise(s: string): string {
  * Sends codes with Twilio: SMS through the Messages API, calls through the Calls API with
  * inline TwiML. One request per code, to exactly the given number; nothing is retried.
  */
-export class TwilioCodeSender implements CodeSender {
+export class TwilioCodeSender implements CodeSender, NoticeSender {
   private readonly client: twilio.Twilio;
 
   constructor(private readonly options: TwilioCodeSenderOptions) {
     const timeout = options.timeoutMs ?? 10_000;
     const httpClient = options.apiBaseUrl ? new BaseUrlRequestClient(options.apiBaseUrl, { timeout, autoRetry: false }) : new twilio.RequestClient({ timeout, autoRetry: false });
     this.client = twilio(options.accountSid, options.authToken, { httpClient, autoRetry: false });
+  }
+
+  /** Sends a security notice as one SMS through the Messages API. */
+  async sendNotice(notice: SecurityNotice): Promise<SendResult> {
+    const log = { to: redactPhone(notice.to), channel: 'sms' as const, purpose: 'notice' };
+    try {
+      const sent = await this.client.messages.create({ to: notice.to, from: this.options.from, body: notice.text });
+      this.options.logger.info({ ...log, messageId: sent.sid }, 'Twilio: notice SMS accepted');
+      return { ok: true, messageId: sent.sid };
+    } catch (err) {
+      const failure = mapTwilioError(err, { to: notice.to, channel: 'sms' });
+      this.options.logger.warn({ ...log, kind: failure.kind, providerCode: failure.providerCode, status: failure.status }, 'Twilio: notice SMS failed');
+      return { ok: false, failure };
+    }
   }
 
   async send(message: CodeMessage): Promise<SendResult> {

@@ -10,10 +10,17 @@ export type ProofMethod = Channel | 'callback';
 export interface VerificationLimits {
   /** Wrong codes that kill a challenge (5). */
   readonly maxAttemptsPerChallenge: number;
-  /** Wrong codes within {@link failureWindowMs} that lock a person out of self-service (10). */
-  readonly maxFailuresPerPerson: number;
-  /** Window for counting a person's wrong codes, and length of the lockout (24 h). */
+  /**
+   * Wrong codes that pause self-service (10): for the person, counted apart for an outsider and for
+   * the person in their own Teams chat, and for the requester who typed them.
+   */
+  readonly failuresBeforeBackoff: number;
+  /** Length of the first, second, … pause; the last one repeats (1, 5, 15, 60, 240 minutes). */
+  readonly backoffStepsMs: readonly number[];
+  /** How long wrong codes and pauses are remembered: after this long without a pause, the next is the first again (24 h). */
   readonly failureWindowMs: number;
+  /** At most one text per person telling them someone typed wrong codes as them, in this long (24 h). */
+  readonly noticeIntervalMs: number;
   /** Minimum gap between two codes of one challenge, i.e. before a resend (60 s). */
   readonly resendCooldownMs: number;
   /** Sends per person in any 15 minutes (3). */
@@ -31,8 +38,10 @@ export interface VerificationLimits {
 /** The product's limits. */
 export const DEFAULT_LIMITS: VerificationLimits = {
   maxAttemptsPerChallenge: 5,
-  maxFailuresPerPerson: 10,
+  failuresBeforeBackoff: 10,
+  backoffStepsMs: [1, 5, 15, 60, 240].map((m) => m * 60 * 1000),
   failureWindowMs: 24 * 60 * 60 * 1000,
+  noticeIntervalMs: 24 * 60 * 60 * 1000,
   resendCooldownMs: 60 * 1000,
   maxSendsPerPersonPer15Min: 3,
   maxSendsPerPersonPerDay: 10,

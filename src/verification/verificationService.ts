@@ -4,7 +4,11 @@ import type { Clock } from '../clock';
 import type { Person, PhoneMethod } from '../directory/directory';
 import { redactPhone, redactPhonesInText, type Logger } from '../logger';
 import type { Collection, DocumentStore } from '../store/documentStore';
-import type { CodeSender, SendFailure, SendResult } from './codeSender';
+import { forget, pausedUntil, recordFailure, type BackoffPolicy, type BackoffState } from '../limits/backoff';
+import { WindowBudgets } from '../limits/windowBudgets';
+import type { CodeSender, NoticeSender, SendFailure, SendResult } from './codeSender';
+import { failedAttemptNoticeText } from './codeText';
+import { laneOf, type CodeRequester, type RequesterLane } from './requester';
 import { codeMatches, generateCode, hashCode, normaliseCode } from './codes';
 import { normaliseUkMobile } from './phoneNumbers';
 import { DEFAULT_LIMITS, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, type Channel, type Purpose, type VerificationLimits } from './types';
@@ -15,6 +19,7 @@ export const VERIFICATION_COLLECTIONS = {
   people: 'verification_people',
   destinations: 'verification_destinations',
   budget: 'verification_budget',
+  requesters: 'verification_requesters',
 } as const;
 
 const MINUTE = 60 * 1000;
@@ -37,6 +42,8 @@ export interface IdentityCodeRequest {
    * which proves possession of the number. It counts as a send, within the same limits.
    */
   readonly callback?: { readonly kind: 'caller' } | { readonly kind: 'agent'; readonly ticketId: string };
+  /** Who asks; without it the request is an outsider's with no known source. */
+  readonly requester?: CodeRequester;
 }
 
 /** Ask for a code proving possession of a new number; allowed only after identity was proven in the same conversation. */
@@ -47,6 +54,8 @@ export interface NewNumberCodeRequest {
   readonly channel: Channel;
   /** The new number as typed; it must be a UK mobile number. */
   readonly newNumber: string;
+  /** Who asks; without it the request is an outsider's with no known source. */
+  readonly requester?: CodeRequester;
 }
 
 /** Input of {@link VerificationService.sendCode}. */
@@ -110,6 +119,8 @@ export interface CheckCodeRequest {
   readonly conversationId: string;
   /** What the person typed or keyed; spaces and dashes are ignored. */
   readonly code: string;
+  /** Who typed it; without it the check is an outsider's with no known source. */
+  readonly requester?: CodeRequester;
 }
 
 /** The code was right. */
@@ -166,6 +177,8 @@ export interface VerificationServiceOptions {
   readonly ttlSeconds?: number;
   /** Overrides of {@link DEFAULT_LIMITS}. */
   readonly limits?: Partial<VerificationLimits>;
+  /** Texts the person when someone else's wrong codes pause their self-service; without it nobody is told. */
+  readonly notices?: NoticeSender;
 }
 
 type ChallengeDoc = {
@@ -183,9 +196,15 @@ type ChallengeDoc = {
   createdAt: number;
   deadUntil?: number;
   passedAt?: number;
+  /** The Entra object id of the person, so a check from their own Teams chat is held to their own counters. */
+  ownerEntraId?: string;
 };
 
-type PersonDoc = { sends: number[]; failures: number[]; lockedUntil?: number };
+/** Wrong codes and pauses of one lane, as stored (no `undefined` fields). */
+type LaneFields = { failures: number[]; level?: number; lockedUntil?: number; lastLockAt?: number };
+/** Sends of a person, and the outsider lane's failures at the top level (as before lanes existed); `own` for their own Teams chat. */
+type PersonDoc = { sends: number[] } & LaneFields & { own?: LaneFields };
+type RequesterDoc = LaneFields;
 type DestinationDoc = { sends: number[] };
 type BudgetDoc = { hourStart: number; count: number };
 
@@ -196,6 +215,27 @@ function sha256(text: string): string {
 /** Id of the one challenge a person may have per purpose and conversation. */
 export function challengeIdFor(personId: string, purpose: Purpose, conversationId: string): string {
   return `c_${sha256(`${personId}\u0000${purpose}\u0000${conversationId}`).slice(0, 40)}`;
+}
+
+/** Id of the failure counter of one requester (the source itself is not used as a key). */
+function requesterIdFor(source: string): string {
+  return `r_${sha256(source.trim().toLowerCase()).slice(0, 40)}`;
+}
+
+/** A back-off state as stored: only the fields that are set. */
+function laneFields(state: BackoffState): LaneFields {
+  return {
+    failures: [...state.failures],
+    ...(state.level ? { level: state.level } : {}),
+    ...(state.lockedUntil !== undefined ? { lockedUntil: state.lockedUntil } : {}),
+    ...(state.lastLockAt !== undefined ? { lastLockAt: state.lastLockAt } : {}),
+  };
+}
+
+/** The lane's fields of a person's document. */
+function laneOfDoc(doc: PersonDoc | undefined, lane: RequesterLane): LaneFields | undefined {
+  if (!doc) return undefined;
+  return lane === 'own' ? doc.own : doc;
 }
 
 /** Id of the send counter of one phone number (the number itself is not used as a key). */
@@ -226,7 +266,10 @@ export class VerificationService {
   private readonly people: Collection<PersonDoc>;
   private readonly destinations: Collection<DestinationDoc>;
   private readonly budget: Collection<BudgetDoc>;
+  private readonly requesters: Collection<RequesterDoc>;
+  private readonly windows: WindowBudgets;
   private readonly limits: VerificationLimits;
+  private readonly backoff: BackoffPolicy;
   /** Validity of a code in seconds. */
   readonly ttlSeconds: number;
 
@@ -240,6 +283,10 @@ export class VerificationService {
     this.people = options.store.collection<PersonDoc>(VERIFICATION_COLLECTIONS.people);
     this.destinations = options.store.collection<DestinationDoc>(VERIFICATION_COLLECTIONS.destinations);
     this.budget = options.store.collection<BudgetDoc>(VERIFICATION_COLLECTIONS.budget);
+    this.requesters = options.store.collection<RequesterDoc>(VERIFICATION_COLLECTIONS.requesters);
+    this.windows = new WindowBudgets(options.store, options.clock);
+    if (this.limits.backoffStepsMs.length === 0) throw new RangeError('Verification: backoffStepsMs needs at least one step');
+    this.backoff = { threshold: this.limits.failuresBeforeBackoff, stepsMs: this.limits.backoffStepsMs, memoryMs: this.limits.failureWindowMs };
   }
 
   /**
@@ -271,13 +318,14 @@ export class VerificationService {
     const destination = redactPhone(to);
     const challengeId = challengeIdFor(person.id, purpose, conversationId);
 
-    const lockedUntil = await this.lockedOutUntil(person.id);
+    const lane = laneOf(person, request.requester);
+    const lockedUntil = await this.lockedOutUntil(person.id, lane, request.requester);
     if (lockedUntil !== undefined) return this.refuse({ ok: false, reason: 'locked_out', retryAt: lockedUntil }, base, challengeId, destination);
     const existing = await this.challenges.get(challengeId);
     const blocked = existing ? this.challengeBlock(existing.doc, now) : undefined;
     if (blocked) return this.refuse(blocked, base, challengeId, destination);
 
-    const personRefusal = await this.reservePerson(person.id, now);
+    const personRefusal = await this.reservePerson(person.id, now, lane);
     if (personRefusal) return this.refuse(personRefusal, base, challengeId, destination);
     const destinationRefusal = await this.reserveDestination(to, now);
     if (destinationRefusal) {
@@ -318,6 +366,7 @@ export class VerificationService {
         attempts: issued.attempts,
         status: 'pending',
         createdAt: issued.fresh || !cur ? now : cur.createdAt,
+        ...(person.objectId ? { ownerEntraId: person.objectId } : {}),
       };
     });
     const { issue, attempts, fresh, raced } = issued;
@@ -373,8 +422,11 @@ export class VerificationService {
 
   /**
    * Checks a code against the person's challenge of this purpose in this conversation. A right
-   * code is accepted once; a wrong one counts against the challenge (5 kill it) and the person
-   * (10 in 24 hours lock them out of self-service).
+   * code is accepted once; a wrong one counts against the challenge (5 kill it), against the
+   * person in the requester's lane and against the requester: every
+   * {@link VerificationLimits.failuresBeforeBackoff} of them start a pause that grows each time.
+   * Wrong codes typed by an outsider never pause the person in their own Teams chat; when they
+   * pause the person, the person is told by text (at most once per notice interval).
    */
   async checkCode(request: CheckCodeRequest): Promise<CheckCodeResult> {
     const now = this.options.clock.now();
@@ -383,14 +435,14 @@ export class VerificationService {
     const candidate = normaliseCode(request.code);
     if (!candidate) return { ok: false, reason: 'invalid_format' };
 
-    const personState = await this.people.get(personId);
-    const lockedUntil = personState?.doc.lockedUntil;
-    if (lockedUntil !== undefined && lockedUntil > now) {
+    const challengeId = challengeIdFor(personId, purpose, conversationId);
+    const lane = laneOf({ objectId: (await this.challenges.get(challengeId))?.doc.ownerEntraId }, request.requester);
+    const lockedUntil = await this.lockedOutUntil(personId, lane, request.requester);
+    if (lockedUntil !== undefined) {
       await this.options.audit.record({ ...base, type: 'check_failed', reason: 'locked_out' });
       return { ok: false, reason: 'locked_out', retryAt: lockedUntil };
     }
 
-    const challengeId = challengeIdFor(personId, purpose, conversationId);
     const max = this.limits.maxAttemptsPerChallenge;
     const state: { outcome: CheckCodeResult; counted?: 'wrong' | 'killed'; channel?: Channel; to?: string } = {
       outcome: { ok: false, reason: 'no_challenge' },
@@ -466,10 +518,9 @@ export class VerificationService {
       await this.options.audit.record({ ...base, type: 'challenge_killed', challengeId, reason: 'too_many_attempts' });
       this.options.logger.warn({ conversationId, personId, challengeId }, 'Verification: challenge killed after too many wrong codes');
     }
-    const lockout = await this.recordFailure(personId, now);
+    const lockout = await this.countFailure({ personId, lane, requester: request.requester, now, conversationId, challengeId, purpose });
     if (lockout !== undefined) {
-      await this.options.audit.record({ ...base, type: 'lockout', challengeId, reason: 'too_many_failures' });
-      this.options.logger.warn({ conversationId, personId }, 'Verification: person locked out of self-service after too many wrong codes');
+      if (lane === 'outsider' && purpose === 'identity' && state.to) await this.noticeFailedAttempts(personId, state.to, conversationId);
       return { ok: false, reason: 'locked_out', retryAt: lockout };
     }
     return result;
@@ -498,11 +549,16 @@ export class VerificationService {
     };
   }
 
-  /** When the person's self-service lockout ends, or `undefined` if they are not locked out. */
-  async lockedOutUntil(personId: string): Promise<number | undefined> {
-    const found = await this.people.get(personId);
-    const until = found?.doc.lockedUntil;
-    return until !== undefined && until > this.options.clock.now() ? until : undefined;
+  /**
+   * When the pause on the person's self-service ends for a request in `lane` (an outsider's by
+   * default), or on the requester's, whichever is later; `undefined` when neither is paused.
+   */
+  async lockedOutUntil(personId: string, lane: RequesterLane = 'outsider', requester?: CodeRequester): Promise<number | undefined> {
+    const now = this.options.clock.now();
+    const person = pausedUntil(laneOfDoc((await this.people.get(personId))?.doc, lane), now);
+    const source = requester?.source ? pausedUntil((await this.requesters.get(requesterIdFor(requester.source)))?.doc, now) : undefined;
+    if (person === undefined) return source;
+    return source === undefined ? person : Math.max(person, source);
   }
 
   /** Why a challenge cannot take a new code now: killed recently, or its last code is too fresh. */
@@ -522,19 +578,20 @@ export class VerificationService {
     const keep = Math.max(DAY, this.limits.failureWindowMs);
     return {
       sends: (doc?.sends ?? []).filter((t) => t > now - keep),
-      failures: (doc?.failures ?? []).filter((t) => t > now - this.limits.failureWindowMs),
-      ...(doc?.lockedUntil !== undefined && doc.lockedUntil > now ? { lockedUntil: doc.lockedUntil } : {}),
+      ...laneFields(forget(doc, now, this.backoff)),
+      ...(doc?.own ? { own: laneFields(forget(doc.own, now, this.backoff)) } : {}),
     };
   }
 
-  private async reservePerson(personId: string, now: number): Promise<LimitRefusal | undefined> {
+  private async reservePerson(personId: string, now: number, lane: RequesterLane): Promise<LimitRefusal | undefined> {
     let refusal: LimitRefusal | undefined;
     const l = this.limits;
     await this.people.update(personId, (cur) => {
       refusal = undefined;
       const doc = this.prunePerson(cur, now);
-      if (doc.lockedUntil !== undefined) {
-        refusal = { ok: false, reason: 'locked_out', retryAt: doc.lockedUntil };
+      const paused = pausedUntil(laneOfDoc(doc, lane), now);
+      if (paused !== undefined) {
+        refusal = { ok: false, reason: 'locked_out', retryAt: paused };
         return undefined;
       }
       const in15 = windowRetryAt(doc.sends, now, 15 * MINUTE, l.maxSendsPerPersonPer15Min);
@@ -595,19 +652,56 @@ export class VerificationService {
     await this.budget.update(`h_${hourStart}`, (cur) => (cur && cur.count > 0 ? { ...cur, count: cur.count - 1 } : undefined));
   }
 
-  /** Records a wrong code against the person; returns the end of a lockout that starts now. */
-  private async recordFailure(personId: string, now: number): Promise<number | undefined> {
-    let lockedUntil: number | undefined;
+  /**
+   * Counts a wrong code against the person in the lane and against the requester's source;
+   * returns the end of a pause that starts now for either (the later one).
+   */
+  private async countFailure(f: { personId: string; lane: RequesterLane; requester?: CodeRequester; now: number; conversationId: string; challengeId: string; purpose: Purpose }): Promise<number | undefined> {
+    const { personId, lane, now } = f;
+    const base = { personId, conversationId: f.conversationId, purpose: f.purpose, challengeId: f.challengeId };
+    const person: { until?: number; level?: number } = {};
     await this.people.update(personId, (cur) => {
-      lockedUntil = undefined;
       const doc = this.prunePerson(cur, now);
-      const failures = [...doc.failures, now];
-      if (doc.lockedUntil === undefined && failures.length >= this.limits.maxFailuresPerPerson) {
-        lockedUntil = now + this.limits.failureWindowMs;
-        return { ...doc, failures, lockedUntil };
-      }
-      return { ...doc, failures };
+      const step = recordFailure(laneOfDoc(doc, lane), now, this.backoff);
+      person.until = step.pausedUntil;
+      person.level = step.level;
+      return lane === 'own' ? { ...doc, own: laneFields(step.state) } : { ...doc, ...laneFields(step.state), ...(doc.own ? { own: doc.own } : {}) };
     });
-    return lockedUntil;
+    if (person.until !== undefined) {
+      await this.options.audit.record({ ...base, type: 'lockout', reason: `backoff_${person.level ?? 1}:${lane}` });
+      this.options.logger.warn({ conversationId: f.conversationId, personId, lane, level: person.level, pausedForMs: person.until - now }, 'Verification: self-service paused for the person after wrong codes');
+    }
+    const source = f.requester?.source;
+    const requester: { until?: number; level?: number } = {};
+    if (source) {
+      await this.requesters.update(requesterIdFor(source), (cur) => {
+        const step = recordFailure(cur, now, this.backoff);
+        requester.until = step.pausedUntil;
+        requester.level = step.level;
+        return laneFields(step.state);
+      });
+      if (requester.until !== undefined) {
+        await this.options.audit.record({ ...base, type: 'requester_paused', reason: `backoff_${requester.level ?? 1}` });
+        this.options.logger.warn({ conversationId: f.conversationId, kind: f.requester?.kind, level: requester.level, pausedForMs: requester.until - now }, 'Verification: code checks paused for the requester after wrong codes');
+      }
+    }
+    if (person.until === undefined) return requester.until;
+    return requester.until === undefined ? person.until : Math.max(person.until, requester.until);
+  }
+
+  /** Texts the person that someone typed wrong codes as them: no code, no link; at most once per notice interval. */
+  private async noticeFailedAttempts(personId: string, to: string, conversationId: string): Promise<void> {
+    const notices = this.options.notices;
+    if (!notices) return;
+    const allowed = await this.windows.take([{ spec: { name: 'notice_person', limit: 1, windowMs: this.limits.noticeIntervalMs }, key: personId }]);
+    if (!allowed.ok) return;
+    const destination = redactPhone(to);
+    try {
+      const sent = await notices.sendNotice({ to, text: failedAttemptNoticeText() });
+      await this.options.audit.record({ type: 'notice_sent', personId, conversationId, destination, reason: sent.ok ? 'failed_attempts' : `failed_attempts:${sent.failure.kind}` });
+      this.options.logger.info({ conversationId, personId, to: destination, delivered: sent.ok }, 'Verification: person told by text about wrong codes typed as them');
+    } catch (err) {
+      this.options.logger.error({ conversationId, personId, to: destination, detail: redactPhonesInText(err instanceof Error ? err.message : String(err)) }, 'Verification: the notice about wrong codes could not be sent');
+    }
   }
 }

@@ -231,7 +231,7 @@ const scripts: Script[] = [
     after: (w) => expect(w.outbox.list().map((m) => m.to)).toEqual([ALICE_MOBILE]),
   },
   {
-    name: 'a person locked out by wrong codes elsewhere gets no code and is told until when',
+    name: 'a person paused by wrong codes elsewhere gets no code and is told when to try again',
     before: async (w) => {
       const bob = await w.directory.findByEmail(BOB.email);
       if (!bob) throw new Error('Bob is missing from the sample directory');
@@ -243,7 +243,7 @@ const scripts: Script[] = [
     },
     steps: [
       ['verify me', [INTRO, ASK_EMAIL]],
-      ['bob.jones@example.nhs.net', /^There have been too many wrong codes on your account, so for your security self-service is paused until 09:00 tomorrow\. You can talk to a person at the helpdesk now\.$/],
+      ['bob.jones@example.nhs.net', /^There have been too many wrong codes, so for your security I've paused checking codes\. You can try again in 60 seconds, or talk to a person at the helpdesk now\.$/],
     ],
     result: expectNotVerified('locked_out', { personId: BOB.id }),
     after: (w) => expect(w.outbox.list()).toHaveLength(0),

@@ -6,7 +6,7 @@ import type { Clock } from '../../src/clock';
 import type { Person } from '../../src/directory/directory';
 import { createLogger, type Logger } from '../../src/logger';
 import { SqliteDocumentStore } from '../../src/store/sqlite/sqliteDocumentStore';
-import type { CodeMessage, CodeSender, SendResult } from '../../src/verification/codeSender';
+import type { CodeMessage, CodeSender, NoticeSender, SecurityNotice, SendResult } from '../../src/verification/codeSender';
 import { VerificationService, type VerificationServiceOptions } from '../../src/verification/verificationService';
 
 /** A clock moved by hand. */
@@ -20,10 +20,15 @@ export class ManualClock implements Clock {
   }
 }
 
-/** A sender that records what it was asked to send and can be told to fail. */
-export class RecordingSender implements CodeSender {
+/** A sender that records what it was asked to send (codes and notices) and can be told to fail. */
+export class RecordingSender implements CodeSender, NoticeSender {
   readonly sent: CodeMessage[] = [];
+  readonly notices: SecurityNotice[] = [];
   next: SendResult | undefined;
+  sendNotice(notice: SecurityNotice): Promise<SendResult> {
+    this.notices.push(notice);
+    return Promise.resolve({ ok: true, messageId: `notice-${this.notices.length}` });
+  }
   send(message: CodeMessage): Promise<SendResult> {
     this.sent.push(message);
     const result = this.next ?? { ok: true, messageId: `msg-${this.sent.length}` };
@@ -103,7 +108,7 @@ export function harness(options: { filename?: string; clock?: ManualClock; overr
   const sender = new RecordingSender();
   const audit = new AuditLog(store, clock);
   const { logger, lines } = capturingLogger();
-  const service = new VerificationService({ store, sender, audit, clock, secret: SECRET, logger, ...options.overrides });
+  const service = new VerificationService({ store, sender, notices: sender, audit, clock, secret: SECRET, logger, ...options.overrides });
   return { store, clock, sender, audit, service, lines };
 }
 

@@ -43,7 +43,7 @@ describe('messages', () => {
       { ok: false, reason: 'person_daily_limit', retryAt: now + 20 * 60 * MIN },
       { ok: false, reason: 'destination_limit', retryAt: now + 20 * 60 * MIN },
       { ok: false, reason: 'global_budget', retryAt: now + 30 * MIN },
-      { ok: false, reason: 'locked_out', retryAt: now + 24 * 60 * MIN },
+      { ok: false, reason: 'locked_out', retryAt: now + 5 * MIN },
       { ok: false, reason: 'too_many_attempts', retryAt: now + 15 * MIN },
       { ok: false, reason: 'lookup_limit', retryAt: now + 24 * 60 * MIN },
     ];
@@ -53,7 +53,7 @@ describe('messages', () => {
     expect(texts[1]).toContain('in 10 minutes (at 09:10)');
     expect(texts[2]).toContain('at 05:00 tomorrow');
     expect(texts[4]).toContain('in 30 minutes (at 09:30)');
-    expect(texts[5]).toContain('until 09:00 tomorrow');
+    expect(texts[5]).toContain('try again in 5 minutes (at 09:05)');
     for (const t of texts.slice(1)) expect(t).toMatch(/person|helpdesk/);
   });
 

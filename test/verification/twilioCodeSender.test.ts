@@ -1,3 +1,4 @@
+import { failedAttemptNoticeText } from '../../src/verification/codeText';
 import { TwilioCodeSender } from '../../src/verification/twilioCodeSender';
 import { VoiceRepeatTokens } from '../../src/verification/voiceRepeat';
 import { HttpStandIn, json } from '../support/httpStandIn';
@@ -86,6 +87,18 @@ describe('TwilioCodeSender against a local Twilio stand-in', () => {
     expect(body).toMatch(/No person will ever ask you for it/);
     expect(lines.join('')).toContain('***101');
     expect(containsCode(lines.join(''), '482913')).toBe(false);
+    expect(lines.join('')).not.toContain(TO);
+  });
+
+  it('sends a security notice as one SMS with exactly the given text, logging only the masked number', async () => {
+    const { s, lines } = sender();
+    const text = failedAttemptNoticeText();
+    await expect(s.sendNotice({ to: TO, text })).resolves.toEqual({ ok: true, messageId: `SM${'a'.repeat(32)}` });
+    expect(standIn.requests).toHaveLength(1);
+    expect(standIn.requests[0]?.url).toBe(`/2010-04-01/Accounts/${SID}/Messages.json`);
+    const form = new URLSearchParams(standIn.requests[0]?.body);
+    expect([form.get('To'), form.get('From'), form.get('Body')]).toEqual([TO, FROM, text]);
+    expect(lines.join('')).toContain('***101');
     expect(lines.join('')).not.toContain(TO);
   });
 
