@@ -16,7 +16,7 @@ const GENERIC_WORDS = new Set(
  */
 const DOMAIN_TERMS = (
   'mfa authenticator authentication authenticate verification verify verified fido2 smartcard nhsmail ' +
-  'prompt prompts approve approval code codes passcode otp sign phone smartphone iphone android number ' +
+  'prompt prompts approve approval code codes passcode otp sign phone smartphone iphone android ' +
   'sim device account method methods text call enrol register registration helpdesk hacked hack ' +
   'compromised exemption exception exempt guest grace recovery backup portal office365 identity'
 ).split(' ');

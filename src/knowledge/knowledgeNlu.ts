@@ -123,11 +123,31 @@ function isFollowUp(canonical: string): boolean {
   return FOLLOW_UP_LEAD.test(canonical) || /^(?:why|how come)\b/.test(canonical) || count <= 4 || (count <= 7 && POINTS_BACK.test(canonical));
 }
 
+/** A follow-up asking for a variant of the answer just given ("what about on iPhone?"). */
+const ASKS_FOR_VARIANT = /^(?:and |or |but )?(?:what|how) about\b/;
+
+/** Fewest words of a follow-up, without its opening ("and", "why"...), that can be a question of its own. */
+const STANDALONE_WORDS = 4;
+
+/** Longest message that is still read as a follow-up because it names a case of the entry just answered. */
+const CASE_FOLLOW_UP_WORDS = 8;
+
+/**
+ * Whether a short message names one of the cases of the entry just answered ("how does the call
+ * one work?" after the list of methods): it is then a follow-up, however it is worded.
+ */
+function namesCaseOf(previous: KnowledgeEntry, text: string): boolean {
+  return words(canonicalize(text)).length <= CASE_FOLLOW_UP_WORDS && caseOf(previous, extractEntities(text)) !== undefined;
+}
+
 /** Words that point back to what was just said. */
-const POINTS_BACK = /\b(?:it|that|this|them|those)\b/;
+const POINTS_BACK = /\b(?:it|that|this|them|those|they|their)\b/;
 
 /** An intent this sure, of a question whose words are all in-domain, is not overruled by the domain model. */
 const SURE_ALONE = 0.8;
+
+/** Lowest intent-model score of a near-domain topic that the domain model takes for off-topic (`None`). */
+const NEAR_AGAINST_NONE = 0.6;
 
 /** A fresh NLP.js pipeline for English that trains in memory and never logs. */
 /** Settings of both NLP.js models (part of their cache fingerprint). */
@@ -287,12 +307,17 @@ export class KnowledgeNlu {
    * @param text what the user typed or said
    */
   async classify(text: string, context: ConversationContext = {}): Promise<KnowledgeClassification> {
+    return (await this.classifyInContext(text, context)).classification;
+  }
+
+  /** {@link KnowledgeNlu.classify}, saying whether the message was read as a follow-up of the context's entry. */
+  private async classifyInContext(text: string, context: ConversationContext): Promise<{ readonly classification: KnowledgeClassification; readonly followUpOf?: string }> {
     const previous = context.entryId === undefined ? undefined : this.byId.get(context.entryId);
-    if (previous && isFollowUp(canonicalize(text))) {
+    if (previous && (isFollowUp(canonicalize(text)) || namesCaseOf(previous, text))) {
       const followUp = await this.followUp(text, previous);
-      if (followUp) return followUp;
+      if (followUp) return { classification: followUp, followUpOf: previous.id };
     }
-    return this.classifyAlone(text);
+    return { classification: await this.classifyAlone(text) };
   }
 
   /**
@@ -311,8 +336,15 @@ export class KnowledgeNlu {
       const result = await together();
       if (result.kind === 'answer') return result;
     }
-    const alone = await this.classifyAlone(canonical.replace(FOLLOW_UP_LEAD, ''));
+    const rest = canonical.replace(FOLLOW_UP_LEAD, '');
+    const alone = await this.classifyAlone(rest);
     if (alone.kind === 'answer' && alone.entry.id !== previous.id) return alone;
+    // "why is my account blocked" after an answer is still a question about something else: an
+    // IT question that is not MFA, or one whose words are plainly off-topic, stands on its own,
+    // unless it asks for a variant of the last answer ("what about in outlook on my desktop?").
+    const question = words(rest).length >= STANDALONE_WORDS;
+    const standsAlone = question && (alone.kind === 'near_domain' || (alone.kind === 'out_of_scope' && (this.relevanceOf(rest) ?? 1) < this.minRelevance));
+    if (standsAlone && !ASKS_FOR_VARIANT.test(canonical)) return alone;
     // A short message not worded as a follow-up ("who invented the internet") stands on its own:
     // read together with the last topic, it would take that topic's words and repeat its answer.
     if (!FOLLOW_UP_LEAD.test(canonical) && !/^(?:why|how come)\b/.test(canonical)) return undefined;
@@ -342,15 +374,18 @@ export class KnowledgeNlu {
     const ranked = [...(result.classifications ?? [])].sort((a, b) => b.score - a.score);
     const top = ranked[0];
     const domainTop = [...(domain.classifications ?? [])].sort((a, b) => b.score - a.score)[0];
-    const near = [top, domainTop].find((c) => c?.intent.startsWith(NEAR_DOMAIN_PREFIX) && c.score >= this.threshold);
+    // Near-domain when either model says so; against the domain model's None, only when the intent model is fairly sure.
+    const nearBar = domainTop?.intent === NONE_INTENT ? Math.max(this.threshold, NEAR_AGAINST_NONE) : this.threshold;
+    const near = [top, domainTop].find((c) => c?.intent.startsWith(NEAR_DOMAIN_PREFIX) && c.score >= nearBar);
     const nearTopic = near && this.nearByIntent.get(near.intent.slice(NEAR_DOMAIN_PREFIX.length));
     if (near && nearTopic) {
       return { kind: 'near_domain', intent: nearTopic.intent, reply: nearTopic.reply, speech: nearTopic.speech, score: near.score };
     }
     const { share, anchored } = this.relevance.score(normalized);
     const offTopicWords = !anchored && share !== undefined && share < this.minRelevance;
-    // The domain model says "not ours", unless every content word is in-domain and the intent is clear.
-    const notOurs = domainTop?.intent === NONE_INTENT && !(share === 1 && top !== undefined && top.score >= SURE_ALONE);
+    // The domain model says "not ours", unless every content word is in-domain and the intent
+    // model is both clear and surer of its intent than the domain model is of None.
+    const notOurs = domainTop?.intent === NONE_INTENT && !(share === 1 && top !== undefined && top.score >= SURE_ALONE && top.score > domainTop.score);
     if (!top || offTopicWords || notOurs || top.intent === NONE_INTENT || top.score <= 0 || top.intent.startsWith(NEAR_DOMAIN_PREFIX)) {
       // A question that names a core term (MFA, phone, code...) is unclear rather than off-topic.
       return { kind: anchored ? 'unknown' : 'out_of_scope', suggestions: this.suggestions(ranked) };
@@ -375,7 +410,7 @@ export class KnowledgeNlu {
    */
   async recognize(text: string, context: ConversationContext = {}): Promise<HelpdeskRecognition> {
     const command = this.commands.recognize(text, ['anywhere', 'top']);
-    const classification = await this.classify(text, context);
+    const { classification, followUpOf } = await this.classifyInContext(text, context);
     const intents: Record<string, { score: number }> = {};
     if (command) intents[COMMAND_PREFIX + command.intent] = { score: command.score };
     switch (classification.kind) {
@@ -391,7 +426,7 @@ export class KnowledgeNlu {
       default:
         intents[NONE_INTENT] = { score: command ? 0 : 1 };
     }
-    return { text, alteredText: this.normalize(text), intents, entities: extractEntities(text), command: command?.intent, classification };
+    return { text, alteredText: this.normalize(text), intents, entities: extractEntities(text), command: command?.intent, classification, ...(followUpOf ? { followUpOf } : {}) };
   }
 
   /** The three most likely entries, topped up with the default suggestions. */

@@ -21,6 +21,8 @@ export interface HelpdeskRecognition extends RecognizerResult {
   readonly command?: CommandIntent;
   /** What the knowledge model made of it: an answer, small talk, unclear or off-topic. */
   readonly classification: KnowledgeClassification;
+  /** The entry of the context the message was read against as a follow-up, when it was one. */
+  readonly followUpOf?: string;
 }
 
 /** The highest-scoring intent of a recognition (`None` with score 0 when there is none). */
