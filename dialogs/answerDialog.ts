@@ -31,6 +31,18 @@ export interface NewRequest {
   readonly entryId?: string;
 }
 
+/** Result of {@link AnswerDialog} when the answer was given and rated (or rated by the client's own buttons). */
+export interface Answered {
+  readonly kind: 'answered';
+  /** The entry answered, so that the next message can be read against it. */
+  readonly entryId: string;
+}
+
+/** Whether a dialog result is an {@link Answered}. */
+export function isAnswered(result: unknown): result is Answered {
+  return typeof result === 'object' && result !== null && (result as { kind?: unknown }).kind === 'answered' && typeof (result as { entryId?: unknown }).entryId === 'string';
+}
+
 /** Whether a dialog result is a {@link NewRequest}: the parent routes the turn's message from the top. */
 export function isNewRequest(result: unknown): result is NewRequest {
   return typeof result === 'object' && result !== null && (result as { kind?: unknown }).kind === 'newRequest';
@@ -48,7 +60,8 @@ interface AnswerValues {
  * entry id. Where the client has its own feedback buttons (Teams' feedback loop) the answer
  * carries them and the dialog ends; their ratings arrive later as `message/submitAction`
  * invokes. Elsewhere it asks "Did this answer help?" with Yes and No; anything else the person
- * says ends the dialog with a {@link NewRequest}.
+ * says ends the dialog with a {@link NewRequest}. Otherwise it ends with {@link Answered}, so the
+ * next message is still read against the entry.
  */
 export class AnswerDialog extends ComponentDialog {
   constructor(
@@ -70,7 +83,7 @@ export class AnswerDialog extends ComponentDialog {
     if (replyCapabilities(activity).nativeFeedback) {
       const sent = await step.context.sendActivity({ ...answerMessage(entry, this.lookup, step.options.shaped), channelData: { feedbackLoopEnabled: true } });
       if (sent?.id) await this.ratings.asked({ conversationId, answerId: sent.id, entryId: entry.id, channelId });
-      return step.endDialog();
+      return step.endDialog({ kind: 'answered', entryId: entry.id } satisfies Answered);
     }
     await step.context.sendActivity(answerMessage(entry, this.lookup, step.options.shaped));
     const values = step.values as AnswerValues;
@@ -89,13 +102,14 @@ export class AnswerDialog extends ComponentDialog {
     if (entry && values.answerId) {
       await this.ratings.record({ conversationId: activity.conversation?.id ?? '', answerId: values.answerId, entryId: entry.id, channelId: activity.channelId ?? '' }, helpful);
     }
+    const answered = entry ? ({ kind: 'answered', entryId: entry.id } satisfies Answered) : undefined;
     if (helpful) {
       await step.context.sendActivity(say('Glad that helped. Ask me anything else about MFA whenever you need.'));
-      return step.endDialog();
+      return step.endDialog(answered);
     }
     const sorry = say(`Sorry that didn't help${entry ? ` with "${entry.topic}"` : ''}. You can ask in other words, pick a topic, or talk to a person.`);
     await step.context.sendActivity(withPersonOption(sorry));
-    return step.endDialog();
+    return step.endDialog(answered);
   }
 }
 

@@ -6,13 +6,14 @@ import type { HelpdeskSlots } from '../src/knowledge/entities';
 import type { ConversationContext } from '../src/knowledge/knowledgeNlu';
 import type { HelpdeskRecognition } from '../src/knowledge/recognizer';
 import type { KnowledgeEntry } from '../src/knowledge/types';
-import { ANSWER_DIALOG, AnswerDialog, isNewRequest, type AnswerOptions, type AnswerRatings } from './answerDialog';
+import { ANSWER_DIALOG, AnswerDialog, isAnswered, isNewRequest, type AnswerOptions, type AnswerRatings } from './answerDialog';
 import { fallbackMessage, type EntryLookup } from './answerMessage';
 import { ChangeMethodDialog } from './changeMethodDialog';
 import { ESCALATE_DIALOG, EscalateDialog, type EscalateDeps } from './escalateDialog';
 import { ExceptionRequestDialog } from './exceptionRequestDialog';
+import { LAST_TOPIC_DIALOG, LastTopicDialog, type LastTopicOptions, type LastTopicRequest } from './lastTopicDialog';
 import { LostDeviceDialog } from './lostDeviceDialog';
-import { DIRECT_DIALOGS, TOPIC_DIALOGS, commandRoute, entryDialogStart, menuSubmission, personHandoff, stuckHandoff, withPersonOption } from './mainRouting';
+import { DIRECT_DIALOGS, FLOW_ENTRIES, TOPIC_DIALOGS, commandRoute, entryDialogStart, menuSubmission, personHandoff, stuckHandoff, withPersonOption } from './mainRouting';
 import { menuMessage, TOPIC } from './menu';
 import { NewDeviceDialog } from './newDeviceDialog';
 import { isTopicOutcome, type TopicOutcome } from './outcome';
@@ -58,6 +59,16 @@ interface RouteOptions {
   readonly hops?: number;
   /** What was just answered, so that a short follow-up is read against it. */
   readonly context?: ConversationContext;
+  /** Whether {@link RouteOptions.context} is a guided flow that has just finished. */
+  readonly finishedFlow?: boolean;
+  /** Set after an answer or a finished flow: wait for the next message, keeping that topic. */
+  readonly keep?: LastTopicOptions;
+}
+
+/** Values of the main waterfall. */
+interface RouteValues {
+  /** The entry of the guided flow begun this time round, if any. */
+  flowEntry?: string;
 }
 
 /**
@@ -84,15 +95,17 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new VerifyIdentityDialog(deps.services));
     this.addDialog(new TicketStatusDialog(deps.services));
     this.addDialog(new AnswerDialog(this.lookup, deps.feedback));
+    this.addDialog(new LastTopicDialog());
     this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterRouteStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
   }
 
   /** Decides what this turn is about and starts it. */
   private async routeStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
+    if (step.options?.keep) return step.beginDialog(LAST_TOPIC_DIALOG, step.options.keep);
     const pending = step.options?.pending;
     if (pending?.kind === 'handoff') return step.beginDialog(ESCALATE_DIALOG, pending);
-    if (pending?.kind === 'redirect' && pending.topic !== TOPIC.person) return step.beginDialog(TOPIC_DIALOGS[pending.topic], pending.options);
+    if (pending?.kind === 'redirect' && pending.topic !== TOPIC.person) return this.beginFlow(step, TOPIC_DIALOGS[pending.topic], pending.options);
 
     const activity = step.context.activity;
     if (activity.type !== ActivityTypes.Message) return step.endDialog();
@@ -104,7 +117,7 @@ export class MainDialog extends ComponentDialog {
     const route = recognition.command ? commandRoute(recognition.command, recognition.entities) : undefined;
     switch (route?.kind) {
       case 'dialog':
-        return step.beginDialog(route.start.id, route.start.options);
+        return this.beginFlow(step, route.start.id, route.start.options);
       case 'menu':
         await step.context.sendActivity(menuMessage('I can help with multi-factor authentication (MFA).'));
         return step.endDialog();
@@ -125,7 +138,7 @@ export class MainDialog extends ComponentDialog {
   private routeSubmission(value: unknown): ((step: WaterfallStepContext<RouteOptions>) => Promise<DialogTurnResult>) | undefined {
     const menu = menuSubmission(value);
     if (menu === TOPIC.person) return (step) => step.beginDialog(ESCALATE_DIALOG, personHandoff());
-    if (menu) return (step) => step.beginDialog(TOPIC_DIALOGS[menu]);
+    if (menu) return (step) => this.beginFlow(step, TOPIC_DIALOGS[menu]);
     const submit = parseKnowledgeSubmit(value);
     if (!submit) return undefined;
     const entry = this.lookup(submit.entryId);
@@ -152,7 +165,9 @@ export class MainDialog extends ComponentDialog {
     const result = recognition.classification;
     if (result.kind === 'answer') {
       const dialog = result.entry.dialog;
-      if (dialog && DIRECT_DIALOGS.has(dialog)) return this.startEntryDialog(step, dialog, result.entry, recognition.entities);
+      // A follow-up of the flow just finished ("and if I used the app?") is answered, not a new run of the flow.
+      const followsFinishedFlow = step.options?.finishedFlow === true && recognition.followUpOf === result.entry.id;
+      if (dialog && DIRECT_DIALOGS.has(dialog) && !followsFinishedFlow) return this.startEntryDialog(step, dialog, result.entry, recognition.entities);
       return this.answer(step, result.entry, recognition.text);
     }
     if (result.kind === 'smalltalk') {
@@ -175,17 +190,29 @@ export class MainDialog extends ComponentDialog {
 
   private async startEntryDialog(step: WaterfallStepContext<RouteOptions>, dialog: string, entry: KnowledgeEntry | undefined, slots: HelpdeskSlots = {}): Promise<DialogTurnResult> {
     const start = entryDialogStart(dialog, entry, slots);
-    if (start) return step.beginDialog(start.id, start.options);
+    if (start) return this.beginFlow(step, start.id, start.options, entry?.id);
     if (entry) return this.answer(step, entry);
     await step.context.sendActivity(menuMessage(FALLBACK_TEXT));
     return step.endDialog();
   }
 
+  /** Begins a dialog, noting the knowledge entry of the guided flow it is (see {@link FLOW_ENTRIES}). */
+  private async beginFlow(step: WaterfallStepContext<RouteOptions>, id: string, options?: object, entryId?: string): Promise<DialogTurnResult> {
+    const flowEntry = FLOW_ENTRIES[id] === undefined ? undefined : (entryId ?? FLOW_ENTRIES[id]);
+    (step.values as RouteValues).flowEntry = flowEntry;
+    return step.beginDialog(id, options);
+  }
+
   /** After a topic or an answer: acts on the outcome, or routes a new request from the top. */
   private async afterRouteStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
     const result: unknown = step.result;
-    // A new question after an answer is read against that answer ("and the phone call option?").
-    if (isNewRequest(result)) return step.replaceDialog(MAIN_WATERFALL, { context: { entryId: result.entryId } } satisfies RouteOptions);
+    // A new question after an answer or a flow is read against it ("and the phone call option?").
+    if (isNewRequest(result)) {
+      const finishedFlow = (result as LastTopicRequest).finishedFlow === true;
+      return step.replaceDialog(MAIN_WATERFALL, { context: { entryId: result.entryId }, finishedFlow } satisfies RouteOptions);
+    }
+    // An answer given and rated: the next message is still read against it.
+    if (isAnswered(result)) return step.replaceDialog(MAIN_WATERFALL, { keep: { entryId: result.entryId } } satisfies RouteOptions);
     // A standalone identity check that could not succeed hands over: a person verifies them instead.
     if (isVerifyIdentityResult(result) && !result.verified && result.reason !== 'cancelled') {
       const pending: RouteOptions['pending'] = {
@@ -196,7 +223,12 @@ export class MainDialog extends ComponentDialog {
       };
       return step.replaceDialog(MAIN_WATERFALL, { pending, hops: MAX_HOPS } satisfies RouteOptions);
     }
-    if (!isTopicOutcome(result) || result.kind === 'done') return step.endDialog();
+    if (!isTopicOutcome(result) || result.kind === 'done') {
+      // A guided flow that has finished: the next message is read against its entry.
+      const flowEntry = isTopicOutcome(result) ? (step.values as RouteValues).flowEntry : undefined;
+      if (flowEntry) return step.replaceDialog(MAIN_WATERFALL, { keep: { entryId: flowEntry, finishedFlow: true } } satisfies RouteOptions);
+      return step.endDialog();
+    }
     const hops = (step.options?.hops ?? 0) + 1;
     if (result.kind === 'redirect' && (hops > MAX_HOPS || result.topic === TOPIC.person)) {
       return step.replaceDialog(MAIN_WATERFALL, { pending: personHandoff(), hops } satisfies RouteOptions);

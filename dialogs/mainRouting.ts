@@ -32,6 +32,15 @@ export const TOPIC_DIALOGS: Readonly<Record<Exclude<TopicId, 'person'>, string>>
  */
 export const DIRECT_DIALOGS: ReadonlySet<KnowledgeDialog> = new Set(['lost_device', 'new_device', 'suspicious_prompt', 'exception_request', 'person', 'verify_identity']);
 
+/** The knowledge entry of each guided flow: what a follow-up is read against once the flow has finished. */
+export const FLOW_ENTRIES: Readonly<Record<string, string>> = {
+  [LOST_DEVICE_DIALOG]: 'lost_phone',
+  [NEW_DEVICE_DIALOG]: 'new_phone',
+  [SUSPICIOUS_PROMPT_DIALOG]: 'suspicious_prompt',
+  [EXCEPTION_REQUEST_DIALOG]: 'exception_request',
+  [CHANGE_METHOD_DIALOG]: 'change_default_method',
+};
+
 /** Begin options for a topic started from a knowledge entry. */
 const ENTRY_OPTIONS: Readonly<Record<string, ChangeMethodOptions>> = {
   new_number: { change: 'phone_number' },

@@ -63,8 +63,23 @@ const transcripts: [string, Turn[]][] = [
   ['"the wifi on my ward is down" is told it is not MFA', [['the wifi on my ward is down', notMfa(/local IT team or administrator/)]]],
   ['"i lost my credit card" does not start the lost-phone flow', [['i lost my credit card', (r) => expect(r.text).not.toMatch(lostPhoneFlow)]]],
   [
-    '"what do I do about my shared mailbox" is not answered with a bare "No."',
-    [['what do I do about my shared mailbox?', (r) => expect(r.text).not.toMatch(/^(Yes|No)\b/)]],
+    '"what do I do about my shared mailbox" gets the shared-mailbox answer, not a bare "No."',
+    [['what do I do about my shared mailbox?', [both(answers('shared_mailboxes', /^When you open a shared mailbox/), (r) => expect(r.text).not.toMatch(/^(Yes|No)\b/)), feedback]]],
+  ],
+  [
+    'a follow-up after the new-phone flow has finished is answered from that flow\'s entry, the case asked about first',
+    [
+      ['got a new phone but kept the same number, i use text codes', /nothing to do/],
+      ['and what if I used the authenticator app?', [answers('new_phone', /^\*\*Authenticator app:\*\*/), feedback]],
+    ],
+  ],
+  [
+    'after an answer has been rated, a follow-up is still read against it',
+    [
+      ['does mfa need an internet connection?', [answers('internet_needed'), feedback]],
+      ['yes', /Glad that helped/],
+      ['and the text message option?', [answers('internet_needed', /^\*\*Text message:\*\*/), feedback]],
+    ],
   ],
 ];
 
@@ -76,9 +91,20 @@ describe('MainDialog: understanding in context', () => {
 });
 
 describe('answers fit any question form', () => {
-  it('no answer or spoken answer starts with a bare "Yes" or "No"', () => {
-    const bare = nlu.entries.filter((e) => /^(yes|no)\b/i.test(e.answer) || /^(yes|no)\b/i.test(e.speech)).map((e) => e.id);
-    expect(bare).toEqual([]);
+  it('no answer, spoken answer or case of an answer, of any entry, starts with a bare "Yes" or "No"', () => {
+    const texts = nlu.entries.flatMap((e) => [e.answer, e.speech, ...(e.cases ?? []).flatMap((c) => [c.answer, c.speech])].map((text) => ({ id: e.id, text })));
+    expect(texts.length).toBeGreaterThan(nlu.entries.length * 2);
+    expect(texts.filter(({ text }) => /^\W*(yes|no)\b/i.test(text))).toEqual([]);
+  });
+
+  it('no entry answers a question with a bare "Yes" or "No" first, however it is shaped for the question', () => {
+    const bare = nlu.entries.flatMap((e) =>
+      [undefined, ...(e.cases ?? [])].map((c) => {
+        const question = c ? `${e.topic} ${c.method ?? ''} ${c.device ?? ''}` : e.topic;
+        return { id: e.id, question, text: nlu.answerFor(e, question).text };
+      }),
+    );
+    expect(bare.filter(({ text }) => /^\W*(yes|no)\b/i.test(text))).toEqual([]);
   });
 
   it('a question that names no case gets the entry as written', () => {
