@@ -1,7 +1,7 @@
 // From its module, not the package index: the index also loads the AI planners and their tokenizer (about 20 MB) the bot never uses.
 import { Application } from '@microsoft/teams-ai/lib/Application';
 import { ActivityTypes, Channels, MessageFactory, type Storage, type TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus, runDialog, type Dialog } from 'botbuilder-dialogs';
+import { DialogSet, DialogTurnStatus, runDialog, type Dialog, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import { menuMessage } from '../../dialogs/menu';
 import { runGuardedTurn } from './flowGuard';
 import type { FeedbackLog } from '../knowledge/feedbackLog';
@@ -18,6 +18,16 @@ export const MAX_MESSAGE_CHARS = 2000;
 
 /** What someone who sent a longer message is told; the conversation stays where it was. */
 export const TOO_LONG_TEXT = `That message is too long for me to read (${MAX_MESSAGE_CHARS.toLocaleString('en-GB')} characters at most). Please send a shorter one; we can carry on from where we were.`;
+
+/**
+ * Turn-state key under which botbuilder-dialogs keeps the memory scopes and path resolvers that
+ * every `DialogContext`'s `DialogStateManager` uses for the rest of the turn. Unless a turn
+ * already has them, its first dialog context builds them afresh (a service collection resolved
+ * through a dependency graph). They hold nothing of their own (each scope reads and writes the
+ * turn's state), so the set built by the first turn is given to every later one, as a
+ * `DialogManager` does with its `stateConfiguration`.
+ */
+const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
 
 /** Dependencies of {@link createHelpdeskApplication}. */
 export interface HelpdeskBotDeps {
@@ -77,6 +87,7 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
   // one client that shows that trace, still gets `runDialog` and its trace.
   const dialogState = new TurnDialogState();
   const dialogs = new DialogSet(dialogState).add(deps.mainDialog);
+  let stateConfiguration: DialogStateManagerConfiguration | undefined;
   app.activity(ActivityTypes.Message, async (context: TurnContext, state: HelpdeskTurnState) => {
     if (await deps.teamsAgents?.relay.forwardFromPerson(context)) return;
     if ((context.activity.text ?? '').length > MAX_MESSAGE_CHARS) {
@@ -93,7 +104,9 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
           await runDialog(deps.mainDialog, context, dialogState);
           return;
         }
+        if (stateConfiguration) context.turnState.set(DIALOG_STATE_CONFIGURATION, stateConfiguration);
         const dc = await dialogs.createContext(context);
+        stateConfiguration ??= context.turnState.get<DialogStateManagerConfiguration | undefined>(DIALOG_STATE_CONFIGURATION);
         const result = await dc.continueDialog();
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(deps.mainDialog.id);
       },
