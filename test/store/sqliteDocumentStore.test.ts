@@ -124,6 +124,40 @@ describe('SqliteDocumentStore specifics', () => {
     await store.close();
   });
 
+  it('in one commit, a refused write changes nothing and the writes beside it are all kept', async () => {
+    const filename = join(dir, 'group.sqlite');
+    const store = new SqliteDocumentStore({ filename });
+    const things = store.collection<{ n: number }>('things');
+    const first = await things.put('a', { n: 1 });
+    await things.put('b', { n: 1 });
+    await things.put('c', { n: 1 });
+    // Issued together, so they share one transaction and one COMMIT.
+    const outcomes = await Promise.allSettled([
+      things.put('a', { n: 2 }, 'stale-etag'),
+      things.insert('b', { n: 2 }),
+      things.update('c', () => {
+        throw new Error('the updater refuses');
+      }),
+      things.put('d', [] as unknown as { n: number }),
+      things.delete('a', 'stale-etag'),
+      things.put('a', { n: 3 }, first.eTag),
+      things.update('b', (current) => ({ n: (current?.n ?? 0) + 10 })),
+      things.insert('e', { n: 5 }),
+      things.delete('c'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    // Another connection sees exactly the writes that were accepted: they were committed.
+    const other = new Database(filename, { readonly: true });
+    const rows = other.prepare<[], { id: string; doc: string }>("SELECT id, doc FROM documents WHERE collection = 'things' ORDER BY id").all();
+    other.close();
+    expect(rows.map((r) => [r.id, JSON.parse(r.doc) as unknown])).toEqual([
+      ['a', { n: 3 }],
+      ['b', { n: 11 }],
+      ['e', { n: 5 }],
+    ]);
+    await store.close();
+  });
+
   it('reports a file locked by another process beyond the busy timeout as unavailable, and loses nothing', async () => {
     const filename = join(dir, 'locked.sqlite');
     const store = new SqliteDocumentStore({ filename, busyTimeoutMs: 50 });

@@ -117,8 +117,10 @@ export class SqliteDocumentStore implements DocumentStore {
    * Runs one write in the group transaction and resolves once that transaction is committed, so
    * nothing is reported written that a crash could lose. The first write of an event-loop turn
    * opens a `BEGIN IMMEDIATE` transaction (taking the file's write lock, as every write did on its
-   * own before); every write issued before the current job's microtasks run joins it (each in its own savepoint, so
-   * a refused write changes nothing), and one COMMIT then makes them all durable. Writes issued
+   * own before); every write issued before the current job's microtasks run joins it, and one COMMIT
+   * then makes them all durable. A write reads what it needs, checks it, and only then runs its one
+   * changing statement, which SQLite applies whole or not at all, so a refused write changes nothing
+   * and needs no savepoint of its own. Writes issued
    * together share a commit, and no write waits for a later turn of the event loop, so a bot turn's
    * writes made one after another never queue behind other requests' work.
    * Work that throws is rejected at once; if the commit fails, every write in it is rejected.
@@ -325,28 +327,6 @@ class SqliteCollection<T extends Document> implements Collection<T> {
     private readonly name: string,
   ) {}
 
-  private db(): Database.Database {
-    return this.store.connection();
-  }
-
-  /**
-   * Runs `work` in a `BEGIN IMMEDIATE` transaction. The transaction function is made once per
-   * kind of work and reused, as better-sqlite3 prepares its BEGIN and COMMIT for each one made.
-   */
-  private immediate<A extends unknown[], R>(kind: string, work: (...args: A) => R, ...args: A): R {
-    let tx = this.transactions.get(kind);
-    if (tx === undefined || this.transactionsOf !== this.db()) {
-      if (this.transactionsOf !== this.db()) this.transactions.clear();
-      this.transactionsOf = this.db();
-      tx = this.db().transaction(work as (...a: unknown[]) => unknown);
-      this.transactions.set(kind, tx);
-    }
-    return tx.immediate(...args) as R;
-  }
-
-  private readonly transactions = new Map<string, Database.Transaction<(...args: unknown[]) => unknown>>();
-  private transactionsOf: Database.Database | undefined;
-
   private readRow(id: string): Row | undefined {
     return this.store.statement<[string, string], Row>('SELECT id, etag, doc FROM documents WHERE collection = ? AND id = ?').get(this.name, id);
   }
@@ -396,47 +376,39 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   insert(id: string, doc: T): Promise<Versioned<T>> {
     return this.store.write(() => {
       assertKey(id);
-      return this.immediate('insert', (key: string, value: T) => {
-        if (this.readRow(key)) throw new DuplicateKeyError(this.name, key);
-        return this.writeRow(key, value, false);
-      }, id, doc);
+      if (this.readRow(id)) throw new DuplicateKeyError(this.name, id);
+      return this.writeRow(id, doc, false);
     });
   }
 
   put(id: string, doc: T, eTag?: string): Promise<Versioned<T>> {
     return this.store.write(() => {
       assertKey(id);
-      return this.immediate('put', (key: string, value: T, expected: string | undefined) => {
-        const current = this.readRow(key);
-        if (expected !== undefined && expected !== '*' && current?.etag !== expected) throw new ETagConflictError(this.name, key);
-        return this.writeRow(key, value, current !== undefined);
-      }, id, doc, eTag);
+      const current = this.readRow(id);
+      if (eTag !== undefined && eTag !== '*' && current?.etag !== eTag) throw new ETagConflictError(this.name, id);
+      return this.writeRow(id, doc, current !== undefined);
     });
   }
 
   update(id: string, updater: Updater<T>): Promise<Versioned<T> | undefined> {
     return this.store.write(() => {
       assertKey(id);
-      return this.immediate('update', (key: string, change: Updater<T>) => {
-        const row = this.readRow(key);
-        const current = row ? this.toVersioned(row) : undefined;
-        const next = change(current?.doc);
-        if (next === undefined) return current;
-        return this.writeRow(key, next, row !== undefined);
-      }, id, updater);
+      const row = this.readRow(id);
+      const current = row ? this.toVersioned(row) : undefined;
+      const next = updater(current?.doc);
+      if (next === undefined) return current;
+      return this.writeRow(id, next, row !== undefined);
     });
   }
 
   delete(id: string, eTag?: string): Promise<boolean> {
     return this.store.write(() => {
       assertKey(id);
-      return this.immediate('delete', (key: string, expected: string | undefined) => {
-        const current = this.readRow(key);
-        if (!current) return false;
-        if (expected !== undefined && expected !== '*' && current.etag !== expected) throw new ETagConflictError(this.name, key);
-        this.store.statement('DELETE FROM documents WHERE collection = ? AND id = ?').run(this.name, key);
-        return true;
-      }, id, eTag);
+      const current = this.readRow(id);
+      if (!current) return false;
+      if (eTag !== undefined && eTag !== '*' && current.etag !== eTag) throw new ETagConflictError(this.name, id);
+      this.store.statement('DELETE FROM documents WHERE collection = ? AND id = ?').run(this.name, id);
+      return true;
     });
   }
 
