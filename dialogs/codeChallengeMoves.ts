@@ -40,9 +40,10 @@ export function afterSendFailure(result: LimitRefusal | PolicyRefusal | Delivery
       return fail(result.reason);
     case 'person_15min_limit':
     case 'person_daily_limit':
+    case 'source_limit':
     case 'global_budget': {
       if (at.codePending) return { move: 'again', changes: { mode: 'code', question: `${message} Meanwhile, the code I sent before still works until it expires.` } };
-      return fail(result.reason === 'global_budget' ? 'budget' : 'send_limit');
+      return fail(result.reason === 'person_15min_limit' || result.reason === 'person_daily_limit' ? 'send_limit' : 'budget');
     }
     case 'not_eligible':
       return fail(result.detail ?? 'compromised');

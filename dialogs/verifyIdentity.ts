@@ -66,13 +66,13 @@ export type NotVerifiedReason =
   | 'unknown_person'
   /** Too many different or unknown emails and staff ids in this conversation. */
   | 'lookup_limit'
-  /** Too many wrong codes on the account in 24 hours. */
+  /** Checks are paused after too many wrong codes (for the person, or for whoever typed them). */
   | 'locked_out'
   /** Five wrong codes: the code was cancelled. */
   | 'too_many_attempts'
   /** The person's or the number's send allowance is spent for now. */
   | 'send_limit'
-  /** The service-wide hourly send budget is spent. */
+  /** An hourly send budget is spent: the requester's or address's, an outsider channel's or the service's. */
   | 'budget'
   /** No code could be delivered by any offered way. */
   | 'send_failed'

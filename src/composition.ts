@@ -121,6 +121,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   const storage = new DocumentBotStorage(store);
   const directory = await createDirectory(config, logger);
   const voiceRepeatUrl = config.publicBaseUrl ? `${config.publicBaseUrl}${VOICE_CODE_REPEAT_PATH}` : undefined;
+  const securityWebhook = config.securityWebhookUrl ? new SecurityWebhookNotifier({ url: config.securityWebhookUrl, logger, sleep: overrides.webhookSleep }) : undefined;
   const verification = await createVerification({
     config,
     store,
@@ -130,6 +131,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     voiceRepeatUrl,
     publicBaseUrl: config.publicBaseUrl,
     twilioApiBaseUrl: overrides.twilioApiBaseUrl,
+    alertSinks: securityWebhook ? [async (alert) => void (await securityWebhook.alertUnusualRate(alert))] : [],
   });
   const knowledge = await KnowledgeNlu.create({ modelCacheDir: defaultModelCacheDir() });
   logger.info({ entries: knowledge.entries.length, trainingMs: knowledge.trainingMs, models: knowledge.modelSource }, 'Knowledge base trained');
@@ -137,9 +139,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
 
   // Services before the dialogs, so the dialogs can be given them.
   const notifiers: TicketNotifier[] = [];
-  if (config.securityWebhookUrl) {
-    notifiers.push(new SecurityWebhookNotifier({ url: config.securityWebhookUrl, logger, sleep: overrides.webhookSleep }));
-  }
+  if (securityWebhook) notifiers.push(securityWebhook);
   const tickets = new TicketService({ store, logger, notifiers, now: () => new Date(clock.now()) });
   if (config.agentApiTokens.length === 0) logger.info('AGENT_API_TOKENS is not set: the agents API at /api/tickets answers 503');
 
@@ -313,6 +313,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
       await http.close(graceMs);
       await retention.stop();
       if (!(await tickets.whenIdle(NOTIFICATION_DRAIN_MS))) logger.warn('stopping with ticket notifications still in flight');
+      if (!(await verification.alarm.whenIdle(NOTIFICATION_DRAIN_MS))) logger.warn('stopping with security alerts still in flight');
       await store.close();
     },
   };

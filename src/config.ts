@@ -131,6 +131,12 @@ const schema = z.object({
   VERIFICATION_SECRET: optionalString.pipe(z.string().min(32, 'expects at least 32 characters (e.g. `openssl rand -base64 48`)').optional()),
   VERIFICATION_TTL_SECONDS: wholeNumber(300, 60, 600),
   VERIFICATION_MAX_SENDS_PER_HOUR: wholeNumber(500, 1, 1_000_000),
+  VERIFICATION_TEAMS_RESERVE_PER_HOUR: optionalString.pipe(z.string().regex(/^\d+$/, 'expects a whole number from 0 to 1000000').transform(Number).pipe(z.number().int().max(1_000_000, 'expects a whole number from 0 to 1000000')).optional()),
+  VERIFICATION_WEBCHAT_SENDS_PER_HOUR: wholeNumber(300, 1, 1_000_000),
+  VERIFICATION_VOICE_SENDS_PER_HOUR: wholeNumber(150, 1, 1_000_000),
+  VERIFICATION_SENDS_PER_SOURCE_PER_HOUR: wholeNumber(10, 1, 10_000),
+  VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR: wholeNumber(100, 1, 1_000_000),
+  VERIFICATION_ALERT_INTERVAL_MINUTES: wholeNumber(15, 1, 1440),
   VERIFICATION_FAILURES_BEFORE_BACKOFF: wholeNumber(10, 1, 100),
   VERIFICATION_BACKOFF_MINUTES: wholeNumberList([1, 5, 15, 60, 240], 1, 10_080, 20),
   VERIFICATION_NOTICE_INTERVAL_MINUTES: wholeNumber(1440, 1, 43_200),
@@ -275,6 +281,18 @@ export interface Config {
     readonly secret?: string;
     readonly ttlSeconds: number;
     readonly maxSendsPerHour: number;
+    /** Part of the hourly budget kept for Teams users and agents: web chat and phone requests stop short of it. */
+    readonly teamsReservePerHour: number;
+    /** Codes asked for from web chat, per hour. */
+    readonly webchatSendsPerHour: number;
+    /** Codes asked for on the phone line, per hour. */
+    readonly voiceSendsPerHour: number;
+    /** Codes asked for by one source (a Teams user, a caller, a web chat user), per hour. */
+    readonly sendsPerSourcePerHour: number;
+    /** Codes asked for from one client address of the web chat page, per hour. */
+    readonly sendsPerAddressPerHour: number;
+    /** At most one unusual-rate alert per budget in this many minutes. */
+    readonly alertIntervalMinutes: number;
     /** Wrong codes that pause self-service, per person (outsiders and the person's own Teams chat apart) and per requester. */
     readonly failuresBeforeBackoff: number;
     /** Lengths of the successive pauses, in minutes; the last one repeats. */
@@ -362,7 +380,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         message: issue.message,
       }));
   problems.push(...crossFieldProblems(env));
-  if (result.success) problems.push(...retentionProblems(result.data));
+  if (result.success) problems.push(...retentionProblems(result.data), ...sendBudgetProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const v = result.data;
   return {
@@ -396,6 +414,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secret: v.VERIFICATION_SECRET,
       ttlSeconds: v.VERIFICATION_TTL_SECONDS,
       maxSendsPerHour: v.VERIFICATION_MAX_SENDS_PER_HOUR,
+      teamsReservePerHour: teamsReserveOf(v),
+      webchatSendsPerHour: v.VERIFICATION_WEBCHAT_SENDS_PER_HOUR,
+      voiceSendsPerHour: v.VERIFICATION_VOICE_SENDS_PER_HOUR,
+      sendsPerSourcePerHour: v.VERIFICATION_SENDS_PER_SOURCE_PER_HOUR,
+      sendsPerAddressPerHour: v.VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR,
+      alertIntervalMinutes: v.VERIFICATION_ALERT_INTERVAL_MINUTES,
       failuresBeforeBackoff: v.VERIFICATION_FAILURES_BEFORE_BACKOFF,
       backoffMinutes: v.VERIFICATION_BACKOFF_MINUTES,
       noticeIntervalMinutes: v.VERIFICATION_NOTICE_INTERVAL_MINUTES,
@@ -435,6 +459,19 @@ function retentionProblems(v: { RETENTION_DAYS: number; TICKET_RETENTION_DAYS: n
     }
   }
   return problems;
+}
+
+type SendBudgetVariables = { VERIFICATION_MAX_SENDS_PER_HOUR: number; VERIFICATION_TEAMS_RESERVE_PER_HOUR?: number };
+
+/** The reserve for Teams: as set, or a tenth of the whole hourly budget (50 of the default 500). */
+function teamsReserveOf(v: SendBudgetVariables): number {
+  return v.VERIFICATION_TEAMS_RESERVE_PER_HOUR ?? Math.floor(v.VERIFICATION_MAX_SENDS_PER_HOUR / 10);
+}
+
+/** The reserve for Teams is a part of the whole hourly budget, so it must leave some for everyone else. */
+function sendBudgetProblems(v: SendBudgetVariables): ConfigProblem[] {
+  if (teamsReserveOf(v) < v.VERIFICATION_MAX_SENDS_PER_HOUR) return [];
+  return [{ variable: 'VERIFICATION_TEAMS_RESERVE_PER_HOUR', message: `expects less than VERIFICATION_MAX_SENDS_PER_HOUR (${v.VERIFICATION_MAX_SENDS_PER_HOUR}): the reserve is part of that budget` }];
 }
 
 /** Reports the variables of a group that must be set together when only some are. */

@@ -53,6 +53,14 @@ export class WindowBudgets {
     return { ok: true };
   }
 
+  /** Gives one back to the current window of every claimed budget: a take whose purpose did not happen after all. */
+  async release(claims: readonly BudgetClaim[]): Promise<void> {
+    const now = this.clock.now();
+    for (const claim of claims) {
+      await this.windows.update(idOf(claim), (cur) => (cur && now - cur.windowStart < claim.spec.windowMs && cur.count > 0 ? { ...cur, count: cur.count - 1 } : undefined));
+    }
+  }
+
   /** How many takes the key has made in the current window of the budget. */
   async used(claim: BudgetClaim): Promise<number> {
     const doc = (await this.windows.get(idOf(claim)))?.doc;

@@ -2,6 +2,7 @@ import type { Logger } from '../logger';
 import { redactPhonesInText } from '../logger';
 import type { Requester, Ticket, TicketPriority, TicketType, VerificationEvidence } from './model';
 import type { TicketEvent, TicketNotifier } from './notifier';
+import type { UnusualRate } from '../limits/rateAlarm';
 
 /** Body POSTed to the security webhook for a P1 ticket, or a denial on call-back. No transcript, details or codes. */
 export type SecurityWebhookPayload = {
@@ -19,6 +20,12 @@ export type SecurityWebhookPayload = {
     /** Why the alert was raised, for `ticket.callback_denied`. */
     readonly securityAlert?: { readonly at: string; readonly reason: string };
   };
+};
+
+/** Body POSTed to the security webhook when a budget of codes refuses: requests come faster than usual. No person, number or code. */
+export type UnusualRatePayload = {
+  readonly event: 'verification.unusual_rate';
+  readonly alert: UnusualRate;
 };
 
 /** Options for {@link SecurityWebhookNotifier}. */
@@ -90,13 +97,19 @@ export class SecurityWebhookNotifier implements TicketNotifier {
     await this.deliver(securityWebhookPayload(event.ticket));
   }
 
+  /** Posts an unusual-rate alert (see `RateAlarm`), retrying as configured. */
+  async alertUnusualRate(alert: UnusualRate): Promise<boolean> {
+    return this.deliver({ event: 'verification.unusual_rate', alert });
+  }
+
   /**
    * Posts one payload, retrying as configured.
    * @returns whether it was delivered.
    */
-  async deliver(payload: SecurityWebhookPayload): Promise<boolean> {
+  async deliver(payload: SecurityWebhookPayload | UnusualRatePayload): Promise<boolean> {
     const { logger } = this.options;
     const body = JSON.stringify(payload);
+    const about = 'ticket' in payload ? { ticketId: payload.ticket.id } : { event: payload.event, budget: payload.alert.budget };
     let lastProblem = '';
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
@@ -109,7 +122,7 @@ export class SecurityWebhookNotifier implements TicketNotifier {
         });
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) {
-          logger.info({ ticketId: payload.ticket.id, attempt }, 'security webhook delivered');
+          logger.info({ ...about, attempt }, 'security webhook delivered');
           return true;
         }
         lastProblem = `HTTP ${res.status}`;
@@ -117,11 +130,11 @@ export class SecurityWebhookNotifier implements TicketNotifier {
         lastProblem = err instanceof Error ? err.name : 'error';
       }
       if (attempt < this.maxAttempts) {
-        logger.warn({ ticketId: payload.ticket.id, attempt, problem: lastProblem }, 'security webhook attempt failed; retrying');
+        logger.warn({ ...about, attempt, problem: lastProblem }, 'security webhook attempt failed; retrying');
         await this.sleep(this.initialDelayMs * 2 ** (attempt - 1));
       }
     }
-    logger.error({ ticketId: payload.ticket.id, attempts: this.maxAttempts, problem: lastProblem }, 'security webhook delivery failed');
+    logger.error({ ...about, attempts: this.maxAttempts, problem: lastProblem }, 'security webhook delivery failed');
     return false;
   }
 }

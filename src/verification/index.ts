@@ -13,6 +13,8 @@ import { VerificationSessions } from './sessions';
 import { VoiceRepeatTokens } from './voiceRepeat';
 import { webOtpHostOf } from './codeText';
 import { CallbackCalls } from './callbackCalls';
+import { RateAlarm, type UnusualRateSink } from '../limits/rateAlarm';
+import { WindowBudgets } from '../limits/windowBudgets';
 
 export * from './types';
 export * from './codeSender';
@@ -57,6 +59,8 @@ export interface VerificationSetup {
   readonly sender?: CodeSender;
   /** Root of the Twilio REST API (tests point it at a local stand-in). */
   readonly twilioApiBaseUrl?: string;
+  /** Where unusual-rate alerts go besides the log (the security webhook). */
+  readonly alertSinks?: readonly UnusualRateSink[];
 }
 
 /** Everything the dialogs and channels need for identity verification. */
@@ -75,6 +79,8 @@ export interface Verification {
   readonly callbacks: CallbackCalls;
   /** Whether call-backs can be placed: with the dev outbox, or with Twilio and a public base URL. */
   readonly callbacksAvailable: boolean;
+  /** Raises unusual-rate alerts when a budget of codes refuses. */
+  readonly alarm: RateAlarm;
 }
 
 /**
@@ -89,6 +95,7 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
   const repeatTokens = new VoiceRepeatTokens(secret, clock);
   const callbacks = new CallbackCalls(secret, clock, setup.publicBaseUrl);
   const audit = new AuditLog(store, clock);
+  const alarm = new RateAlarm({ budgets: new WindowBudgets(store, clock), intervalMs: config.verification.alertIntervalMinutes * 60_000, logger, clock, sinks: setup.alertSinks });
   const webOtpHost = webOtpHostOf(config.publicBaseUrl);
   let sender = setup.sender;
   let outbox: DevOutbox | undefined;
@@ -123,14 +130,20 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
     ttlSeconds: config.verification.ttlSeconds,
     limits: {
       maxSendsPerHour: config.verification.maxSendsPerHour,
+      teamsReservePerHour: config.verification.teamsReservePerHour,
+      maxWebchatSendsPerHour: config.verification.webchatSendsPerHour,
+      maxVoiceSendsPerHour: config.verification.voiceSendsPerHour,
+      maxSendsPerSourcePerHour: config.verification.sendsPerSourcePerHour,
+      maxSendsPerAddressPerHour: config.verification.sendsPerAddressPerHour,
       failuresBeforeBackoff: config.verification.failuresBeforeBackoff,
       backoffStepsMs: config.verification.backoffMinutes.map((m) => m * 60_000),
       noticeIntervalMs: config.verification.noticeIntervalMinutes * 60_000,
     },
     notices: noticeSenderOf(sender),
+    alarm,
   });
   const lookups = new LookupLimiter({ store, clock, audit });
   const sessions = new VerificationSessions({ store, clock });
   const callbacksAvailable = outbox !== undefined || setup.publicBaseUrl !== undefined;
-  return { service, lookups, sessions, audit, sender, outbox, repeatTokens, callbacks, callbacksAvailable };
+  return { service, lookups, sessions, audit, sender, outbox, repeatTokens, callbacks, callbacksAvailable, alarm };
 }

@@ -38,6 +38,8 @@ export function describeWhen(retryAt: number, options: MessageOptions): string {
 }
 
 const PERSON = 'talk to a person at the helpdesk';
+/** How else to get help when no code can be sent: the helpdesk's phone number. */
+const CALL_HELPDESK = 'call the helpdesk on 0333 200 1133 and a person will help you';
 
 /** The message for the person: what happened and, for every limit, when they can try again. */
 export function verificationMessage(failure: VerificationFailure, options: MessageOptions): string {
@@ -51,7 +53,9 @@ export function verificationMessage(failure: VerificationFailure, options: Messa
     case 'destination_limit':
       return `That phone number has had as many codes as we allow in a day. You can ask again ${describeWhen(failure.retryAt, options)}, choose another method, or ${PERSON}.`;
     case 'global_budget':
-      return `I can't send codes at the moment. Sending starts again ${describeWhen(failure.retryAt, options)}. In the meantime, a person at the helpdesk can help you.`;
+      return `I can't send codes at the moment. Sending starts again ${describeWhen(failure.retryAt, options)}. In the meantime, ${CALL_HELPDESK}.`;
+    case 'source_limit':
+      return `I've sent as many codes as I can for requests from here for now. You can ask again ${describeWhen(failure.retryAt, options)}, or ${CALL_HELPDESK}.`;
     case 'locked_out':
       return `There have been too many wrong codes, so for your security I've paused checking codes. You can try again ${describeWhen(failure.retryAt, options)}, or ${PERSON} now.`;
     case 'too_many_attempts':

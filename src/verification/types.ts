@@ -29,8 +29,18 @@ export interface VerificationLimits {
   readonly maxSendsPerPersonPerDay: number;
   /** Sends to one phone number in any 24 hours (10). */
   readonly maxSendsPerDestinationPerDay: number;
-  /** Sends by the whole service in one clock hour (500). */
+  /** Sends by the whole service in one hour (500). */
   readonly maxSendsPerHour: number;
+  /** Part of {@link maxSendsPerHour} that only Teams users and agents may use (50): outsiders stop short of it. */
+  readonly teamsReservePerHour: number;
+  /** Sends asked for from web chat in one hour (300). */
+  readonly maxWebchatSendsPerHour: number;
+  /** Sends asked for on the phone line in one hour (150). */
+  readonly maxVoiceSendsPerHour: number;
+  /** Sends asked for by one source (a Teams user, a caller, a web chat user) in one hour (10). */
+  readonly maxSendsPerSourcePerHour: number;
+  /** Sends asked for from one client address in one hour (100: 30 people behind one office address verify within a minute). */
+  readonly maxSendsPerAddressPerHour: number;
   /** How long after proving identity a new number may be proven (30 min). */
   readonly identityProofValidityMs: number;
 }
@@ -47,6 +57,11 @@ export const DEFAULT_LIMITS: VerificationLimits = {
   maxSendsPerPersonPerDay: 10,
   maxSendsPerDestinationPerDay: 10,
   maxSendsPerHour: 500,
+  teamsReservePerHour: 50,
+  maxWebchatSendsPerHour: 300,
+  maxVoiceSendsPerHour: 150,
+  maxSendsPerSourcePerHour: 10,
+  maxSendsPerAddressPerHour: 100,
   identityProofValidityMs: 30 * 60 * 1000,
 };
 

@@ -5,10 +5,12 @@ import type { Person, PhoneMethod } from '../directory/directory';
 import { redactPhone, redactPhonesInText, type Logger } from '../logger';
 import type { Collection, DocumentStore } from '../store/documentStore';
 import { forget, pausedUntil, recordFailure, type BackoffPolicy, type BackoffState } from '../limits/backoff';
+import type { RateAlarm } from '../limits/rateAlarm';
 import { WindowBudgets } from '../limits/windowBudgets';
 import type { CodeSender, NoticeSender, SendFailure, SendResult } from './codeSender';
 import { failedAttemptNoticeText } from './codeText';
 import { laneOf, type CodeRequester, type RequesterLane } from './requester';
+import { CodeSendBudgets } from './sendBudgets';
 import { codeMatches, generateCode, hashCode, normaliseCode } from './codes';
 import { normaliseUkMobile } from './phoneNumbers';
 import { DEFAULT_LIMITS, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, type Channel, type Purpose, type VerificationLimits } from './types';
@@ -71,6 +73,7 @@ export interface LimitRefusal {
     | 'person_15min_limit'
     | 'person_daily_limit'
     | 'destination_limit'
+    | 'source_limit'
     | 'global_budget';
   readonly retryAt: number;
 }
@@ -179,6 +182,8 @@ export interface VerificationServiceOptions {
   readonly limits?: Partial<VerificationLimits>;
   /** Texts the person when someone else's wrong codes pause their self-service; without it nobody is told. */
   readonly notices?: NoticeSender;
+  /** Raised when a budget of codes refuses a send (an unusual rate). */
+  readonly alarm?: RateAlarm;
 }
 
 type ChallengeDoc = {
@@ -202,11 +207,10 @@ type ChallengeDoc = {
 
 /** Wrong codes and pauses of one lane, as stored (no `undefined` fields). */
 type LaneFields = { failures: number[]; level?: number; lockedUntil?: number; lastLockAt?: number };
-/** Sends of a person, and the outsider lane's failures at the top level (as before lanes existed); `own` for their own Teams chat. */
-type PersonDoc = { sends: number[] } & LaneFields & { own?: LaneFields };
+/** The outsider lane's sends and failures at the top level (as before lanes existed); `own` for the person's own Teams chat. */
+type PersonDoc = { sends: number[] } & LaneFields & { own?: { sends?: number[] } & LaneFields };
 type RequesterDoc = LaneFields;
 type DestinationDoc = { sends: number[] };
-type BudgetDoc = { hourStart: number; count: number };
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -238,9 +242,19 @@ function laneOfDoc(doc: PersonDoc | undefined, lane: RequesterLane): LaneFields 
   return lane === 'own' ? doc.own : doc;
 }
 
-/** Id of the send counter of one phone number (the number itself is not used as a key). */
-function destinationIdFor(number: string): string {
-  return `d_${sha256(number).slice(0, 40)}`;
+/** Id of the send counter of one phone number in a lane (the number itself is not used as a key). */
+function destinationIdFor(number: string, lane: RequesterLane): string {
+  return `d_${sha256(number).slice(0, 40)}${lane === 'own' ? ':own' : ''}`;
+}
+
+/** The lane's sends of a person's document. */
+function sendsOf(doc: PersonDoc, lane: RequesterLane): number[] {
+  return (lane === 'own' ? doc.own?.sends : doc.sends) ?? [];
+}
+
+/** The document with the lane's sends replaced. */
+function withSends(doc: PersonDoc, lane: RequesterLane, sends: number[]): PersonDoc {
+  return lane === 'own' ? { ...doc, own: { ...(doc.own ?? { failures: [] }), sends } } : { ...doc, sends };
 }
 
 /** The moment a sliding window of `windowMs` holding `times` drops below `max` entries. */
@@ -265,7 +279,7 @@ export class VerificationService {
   private readonly challenges: Collection<ChallengeDoc>;
   private readonly people: Collection<PersonDoc>;
   private readonly destinations: Collection<DestinationDoc>;
-  private readonly budget: Collection<BudgetDoc>;
+  private readonly sendBudgets: CodeSendBudgets;
   private readonly requesters: Collection<RequesterDoc>;
   private readonly windows: WindowBudgets;
   private readonly limits: VerificationLimits;
@@ -282,9 +296,9 @@ export class VerificationService {
     this.challenges = options.store.collection<ChallengeDoc>(VERIFICATION_COLLECTIONS.challenges);
     this.people = options.store.collection<PersonDoc>(VERIFICATION_COLLECTIONS.people);
     this.destinations = options.store.collection<DestinationDoc>(VERIFICATION_COLLECTIONS.destinations);
-    this.budget = options.store.collection<BudgetDoc>(VERIFICATION_COLLECTIONS.budget);
     this.requesters = options.store.collection<RequesterDoc>(VERIFICATION_COLLECTIONS.requesters);
     this.windows = new WindowBudgets(options.store, options.clock);
+    this.sendBudgets = new CodeSendBudgets({ budgets: this.windows, limits: this.limits, logger: options.logger, alarm: options.alarm });
     if (this.limits.backoffStepsMs.length === 0) throw new RangeError('Verification: backoffStepsMs needs at least one step');
     this.backoff = { threshold: this.limits.failuresBeforeBackoff, stepsMs: this.limits.backoffStepsMs, memoryMs: this.limits.failureWindowMs };
   }
@@ -292,9 +306,11 @@ export class VerificationService {
   /**
    * Sends a new code for the person's challenge of this purpose in this conversation, creating
    * the challenge if needed. A repeat request is a resend: it replaces the code but keeps the
-   * count of wrong tries. Limits are checked in this order: lockout, killed challenge, resend
-   * cooldown of this challenge, per-person 15-minute and daily budgets, per-number budget,
-   * global hourly budget.
+   * count of wrong tries. Limits are checked in this order: pause after wrong codes, killed
+   * challenge, resend cooldown of this challenge, per-person 15-minute and daily budgets and the
+   * per-number budget (both apart for the person in their own Teams chat), then the hourly
+   * budgets per source, per address, per outsider channel and for the service (see
+   * {@link CodeSendBudgets}).
    */
   async sendCode(request: SendCodeRequest): Promise<SendCodeResult> {
     const now = this.options.clock.now();
@@ -325,23 +341,12 @@ export class VerificationService {
     const blocked = existing ? this.challengeBlock(existing.doc, now) : undefined;
     if (blocked) return this.refuse(blocked, base, challengeId, destination);
 
-    const personRefusal = await this.reservePerson(person.id, now, lane);
-    if (personRefusal) return this.refuse(personRefusal, base, challengeId, destination);
-    const destinationRefusal = await this.reserveDestination(to, now);
-    if (destinationRefusal) {
-      await this.releasePerson(person.id, now);
-      return this.refuse(destinationRefusal, base, challengeId, destination);
-    }
-    const budgetRefusal = await this.reserveBudget(now);
-    if (budgetRefusal) {
-      await this.releasePerson(person.id, now);
-      await this.releaseDestination(to, now);
-      this.options.logger.error(
-        { conversationId, personId: person.id, maxSendsPerHour: this.limits.maxSendsPerHour },
-        'Verification: global hourly send budget spent; sending stopped until the next hour',
-      );
-      await this.options.audit.record({ ...base, type: 'budget_stop', challengeId, destination, reason: 'global_budget' });
-      return budgetRefusal;
+    const reserved = await this.reserve({ personId: person.id, to, lane, requester: request.requester, now, conversationId });
+    if (!reserved.ok) {
+      const { refusal } = reserved;
+      if (refusal.reason !== 'global_budget') return this.refuse(refusal, base, challengeId, destination);
+      await this.options.audit.record({ ...base, type: 'budget_stop', challengeId, destination, reason: reserved.budget ?? refusal.reason });
+      return refusal;
     }
 
     const code = await generateCode();
@@ -371,9 +376,7 @@ export class VerificationService {
     });
     const { issue, attempts, fresh, raced } = issued;
     if (raced) {
-      await this.releasePerson(person.id, now);
-      await this.releaseDestination(to, now);
-      await this.releaseBudget(now);
+      await reserved.release();
       return this.refuse(raced, base, challengeId, destination);
     }
     if (fresh) await this.options.audit.record({ ...base, type: 'challenge_created', challengeId, destination });
@@ -399,9 +402,7 @@ export class VerificationService {
       if (result.failure.delivered === 'no') {
         // Nothing went out: the code can never be used, and the attempt does not count against any budget.
         await this.challenges.update(challengeId, (cur) => (cur && cur.issue === issue ? { ...cur, codeHash: null, sentAt: 0 } : undefined));
-        await this.releasePerson(person.id, now);
-        await this.releaseDestination(to, now);
-        await this.releaseBudget(now);
+        await reserved.release();
       }
       await this.options.audit.record({ ...base, type: 'send_failed', challengeId, destination, reason: result.failure.kind });
       return { ok: false, reason: 'send_failed', failure: result.failure };
@@ -579,7 +580,38 @@ export class VerificationService {
     return {
       sends: (doc?.sends ?? []).filter((t) => t > now - keep),
       ...laneFields(forget(doc, now, this.backoff)),
-      ...(doc?.own ? { own: laneFields(forget(doc.own, now, this.backoff)) } : {}),
+      ...(doc?.own ? { own: { ...laneFields(forget(doc.own, now, this.backoff)), sends: (doc.own.sends ?? []).filter((t) => t > now - keep) } } : {}),
+    };
+  }
+
+  /**
+   * Takes one send from the person's and the number's budgets (in the lane) and from the
+   * hourly send budgets, or from none of them; `release` gives them all back.
+   */
+  private async reserve(r: { personId: string; to: string; lane: RequesterLane; requester?: CodeRequester; now: number; conversationId: string }): Promise<
+    { ok: true; release(): Promise<void> } | { ok: false; refusal: LimitRefusal; budget?: string }
+  > {
+    const { personId, to, lane, requester, now } = r;
+    const personRefusal = await this.reservePerson(personId, now, lane);
+    if (personRefusal) return { ok: false, refusal: personRefusal };
+    const destinationRefusal = await this.reserveDestination(to, now, lane);
+    if (destinationRefusal) {
+      await this.releasePerson(personId, now, lane);
+      return { ok: false, refusal: destinationRefusal };
+    }
+    const budgetRefusal = await this.sendBudgets.take(requester, { conversationId: r.conversationId, personId });
+    if (budgetRefusal) {
+      await this.releasePerson(personId, now, lane);
+      await this.releaseDestination(to, now, lane);
+      return { ok: false, refusal: { ok: false, reason: budgetRefusal.reason, retryAt: budgetRefusal.retryAt }, budget: budgetRefusal.budget };
+    }
+    return {
+      ok: true,
+      release: async () => {
+        await this.releasePerson(personId, now, lane);
+        await this.releaseDestination(to, now, lane);
+        await this.sendBudgets.release(requester);
+      },
     };
   }
 
@@ -594,28 +626,29 @@ export class VerificationService {
         refusal = { ok: false, reason: 'locked_out', retryAt: paused };
         return undefined;
       }
-      const in15 = windowRetryAt(doc.sends, now, 15 * MINUTE, l.maxSendsPerPersonPer15Min);
+      const sends = sendsOf(doc, lane);
+      const in15 = windowRetryAt(sends, now, 15 * MINUTE, l.maxSendsPerPersonPer15Min);
       if (in15 !== undefined) {
         refusal = { ok: false, reason: 'person_15min_limit', retryAt: in15 };
         return undefined;
       }
-      const inDay = windowRetryAt(doc.sends, now, DAY, l.maxSendsPerPersonPerDay);
+      const inDay = windowRetryAt(sends, now, DAY, l.maxSendsPerPersonPerDay);
       if (inDay !== undefined) {
         refusal = { ok: false, reason: 'person_daily_limit', retryAt: inDay };
         return undefined;
       }
-      return { ...doc, sends: [...doc.sends, now] };
+      return withSends(doc, lane, [...sends, now]);
     });
     return refusal;
   }
 
-  private async releasePerson(personId: string, at: number): Promise<void> {
-    await this.people.update(personId, (cur) => (cur ? { ...cur, sends: removeOne(cur.sends, at) } : undefined));
+  private async releasePerson(personId: string, at: number, lane: RequesterLane): Promise<void> {
+    await this.people.update(personId, (cur) => (cur ? withSends(cur, lane, removeOne(sendsOf(cur, lane), at)) : undefined));
   }
 
-  private async reserveDestination(to: string, now: number): Promise<LimitRefusal | undefined> {
+  private async reserveDestination(to: string, now: number, lane: RequesterLane): Promise<LimitRefusal | undefined> {
     let refusal: LimitRefusal | undefined;
-    await this.destinations.update(destinationIdFor(to), (cur) => {
+    await this.destinations.update(destinationIdFor(to, lane), (cur) => {
       refusal = undefined;
       const sends = (cur?.sends ?? []).filter((t) => t > now - DAY);
       const retryAt = windowRetryAt(sends, now, DAY, this.limits.maxSendsPerDestinationPerDay);
@@ -628,28 +661,8 @@ export class VerificationService {
     return refusal;
   }
 
-  private async releaseDestination(to: string, at: number): Promise<void> {
-    await this.destinations.update(destinationIdFor(to), (cur) => (cur ? { sends: removeOne(cur.sends, at) } : undefined));
-  }
-
-  private async reserveBudget(now: number): Promise<LimitRefusal | undefined> {
-    const hourStart = Math.floor(now / HOUR) * HOUR;
-    let refusal: LimitRefusal | undefined;
-    await this.budget.update(`h_${hourStart}`, (cur) => {
-      refusal = undefined;
-      const count = cur?.count ?? 0;
-      if (count >= this.limits.maxSendsPerHour) {
-        refusal = { ok: false, reason: 'global_budget', retryAt: hourStart + HOUR };
-        return undefined;
-      }
-      return { hourStart, count: count + 1 };
-    });
-    return refusal;
-  }
-
-  private async releaseBudget(at: number): Promise<void> {
-    const hourStart = Math.floor(at / HOUR) * HOUR;
-    await this.budget.update(`h_${hourStart}`, (cur) => (cur && cur.count > 0 ? { ...cur, count: cur.count - 1 } : undefined));
+  private async releaseDestination(to: string, at: number, lane: RequesterLane): Promise<void> {
+    await this.destinations.update(destinationIdFor(to, lane), (cur) => (cur ? { sends: removeOne(cur.sends, at) } : undefined));
   }
 
   /**
@@ -665,7 +678,7 @@ export class VerificationService {
       const step = recordFailure(laneOfDoc(doc, lane), now, this.backoff);
       person.until = step.pausedUntil;
       person.level = step.level;
-      return lane === 'own' ? { ...doc, own: laneFields(step.state) } : { ...doc, ...laneFields(step.state), ...(doc.own ? { own: doc.own } : {}) };
+      return lane === 'own' ? { ...doc, own: { ...laneFields(step.state), sends: doc.own?.sends ?? [] } } : { ...doc, ...laneFields(step.state), ...(doc.own ? { own: doc.own } : {}) };
     });
     if (person.until !== undefined) {
       await this.options.audit.record({ ...base, type: 'lockout', reason: `backoff_${person.level ?? 1}:${lane}` });

@@ -103,7 +103,7 @@ export interface Harness {
 }
 
 export function harness(options: { filename?: string; clock?: ManualClock; overrides?: Partial<VerificationServiceOptions> } = {}): Harness {
-  const store = new SqliteDocumentStore({ filename: options.filename ?? ':memory:' });
+  const store = options.overrides?.store instanceof SqliteDocumentStore ? options.overrides.store : new SqliteDocumentStore({ filename: options.filename ?? ':memory:' });
   const clock = options.clock ?? new ManualClock();
   const sender = new RecordingSender();
   const audit = new AuditLog(store, clock);

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { messageActivity, send, visibleText, type TestHelpdesk } from '../helpers/testServer';
 import { BOT, TENANT } from '../teams/teamsActivities';
 import { codeInMessage } from './dialogTranscripts';
@@ -58,4 +60,50 @@ export function teamsChat(t: TestHelpdesk, serviceUrl: string, user: { id: strin
 /** A code that is not `code`. */
 export function otherCode(code: string): string {
   return code === '000000' ? '111111' : '000000';
+}
+
+/** One person of a generated directory (see {@link writeDirectory}). */
+export interface GeneratedPerson {
+  readonly staffId: string;
+  readonly email: string;
+  readonly objectId: string;
+  readonly mobile: string;
+  /** The choice that texts their mobile, as the bot offers it. */
+  readonly choice: string;
+}
+
+/** Writes a directory file of `count` people, each with only a mobile number, and returns them. */
+export function writeDirectory(dir: string, count: number): { file: string; people: GeneratedPerson[] } {
+  const people: GeneratedPerson[] = Array.from({ length: count }, (_v, i) => {
+    const n = String(i).padStart(3, '0');
+    return {
+      staffId: `300${n}`,
+      email: `person.${n}@example.nhs.net`,
+      objectId: `7c000000-0000-4000-8000-000000000${n}`,
+      mobile: `+447700900${n}`,
+      choice: `Text to mobile ending ${n}`,
+    };
+  });
+  const file = join(dir, 'people.json');
+  const entries = people.map((p) => ({
+    id: p.objectId,
+    email: p.email,
+    staffId: p.staffId,
+    objectId: p.objectId,
+    displayName: `Person ${p.staffId}`,
+    methods: { authenticatorApp: false, mobile: p.mobile, fido2: false, smartcard: false },
+    defaultMethod: 'mobile',
+    guest: false,
+    compromised: false,
+  }));
+  writeFileSync(file, JSON.stringify({ people: entries }));
+  return { file, people };
+}
+
+/** Asks for a code for the person and says which way; returns what the bot said last. */
+export async function askForCode(say: Turn, person: Pick<GeneratedPerson, 'staffId' | 'choice'>): Promise<string> {
+  await say('verify me');
+  const how = await say(person.staffId);
+  if (!/How should I send your code/.test(how)) return how;
+  return say(person.choice);
 }

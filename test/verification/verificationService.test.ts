@@ -184,18 +184,19 @@ describe('VerificationService', () => {
     await expect(identity(h, personWithNumber('person-10', '+447700900998'))).resolves.toMatchObject({ ok: true });
   });
 
-  it('stops sending when the global hourly budget is spent, logs an error and audits it', async () => {
-    const small = harness({ overrides: { limits: { maxSendsPerHour: 3 } } });
+  it('stops sending when the hourly budget of the service is spent, logs an error and audits it', async () => {
+    const small = harness({ overrides: { limits: { maxSendsPerHour: 3, teamsReservePerHour: 0 } } });
     small.clock.current = Date.UTC(2025, 0, 15, 9, 10, 0);
     for (let i = 0; i < 3; i++) await expect(identity(small, personWithNumber(`g${i}`, `+4477009005${i}0`))).resolves.toMatchObject({ ok: true });
     const refused = await identity(small, personWithNumber('g3', '+447700900530'));
-    expect(refused).toEqual({ ok: false, reason: 'global_budget', retryAt: Date.UTC(2025, 0, 15, 10, 0, 0) });
+    // The hour runs from the first send of the window.
+    expect(refused).toEqual({ ok: false, reason: 'global_budget', retryAt: Date.UTC(2025, 0, 15, 10, 10, 0) });
     expect(small.sender.sent).toHaveLength(3);
     const errors = small.lines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((l) => l.level === 50);
     expect(errors.some((e) => /hourly send budget/.test(e.msg))).toBe(true);
     expect((await small.audit.list({ personId: 'g3' })).map((e) => e.type)).toContain('budget_stop');
-    // the refused person can send once the next hour starts
-    small.clock.current = Date.UTC(2025, 0, 15, 10, 0, 0);
+    // the refused person can send once the window renews
+    small.clock.current = Date.UTC(2025, 0, 15, 10, 10, 0);
     await expect(identity(small, personWithNumber('g3', '+447700900530'))).resolves.toMatchObject({ ok: true });
     await small.store.close();
   });

@@ -37,7 +37,7 @@ const targets: Target[] = [
   })),
 ];
 
-describe.each(targets)('pauses after wrong codes on $name, across instances and a restart', (target) => {
+describe.each(targets)('pauses after wrong codes and budgets of codes on $name, across instances and a restart', (target) => {
   const clock = new ManualClock();
   let shared: ReturnType<Target['shared']>;
   const open: DocumentStore[] = [];
@@ -78,5 +78,25 @@ describe.each(targets)('pauses after wrong codes on $name, across instances and 
     await expect(restarted.service.sendCode({ purpose: 'identity', person: ALICE, conversationId: 'phone-3', channel: 'sms', method: 'mobile', requester: OUTSIDER })).resolves.toMatchObject({ ok: false, reason: 'locked_out', retryAt: until });
     await expect(restarted.service.sendCode({ purpose: 'identity', person: ALICE, conversationId: 'teams-1', channel: 'sms', method: 'mobile', requester: ALICE_IN_TEAMS })).resolves.toMatchObject({ ok: true });
     expect(a.sender.notices.length + b.sender.notices.length).toBe(1);
+  });
+
+  it('keeps the reserve for Teams across instances: outsiders on either instance stop short of it, and a restart remembers', async () => {
+    const limits = { maxSendsPerHour: 3, teamsReservePerHour: 1 };
+    const make = () => {
+      const store = shared.open();
+      open.push(store);
+      const sender = new RecordingSender();
+      return new VerificationService({ store, sender, audit: new AuditLog(store, clock), clock, secret: SECRET, logger: capturingLogger().logger, limits });
+    };
+    const [a, b] = [make(), make()];
+    const person = (n: number) => ({ ...ALICE, id: `p${n}`, objectId: `oid-${n}`, methods: { ...ALICE.methods, mobile: `+4477009008${n}0` } });
+    const ask = (service: VerificationService, n: number, requester: CodeRequester) => service.sendCode({ purpose: 'identity', person: person(n), conversationId: `r${n}`, channel: 'sms', method: 'mobile', requester });
+    await expect(ask(a, 1, { kind: 'webchat', source: 'webchat:1' })).resolves.toMatchObject({ ok: true });
+    await expect(ask(b, 2, OUTSIDER)).resolves.toMatchObject({ ok: true });
+    await expect(ask(a, 3, { kind: 'webchat', source: 'webchat:3' })).resolves.toMatchObject({ ok: false, reason: 'global_budget' });
+    const restarted = make();
+    await expect(ask(restarted, 4, OUTSIDER)).resolves.toMatchObject({ ok: false, reason: 'global_budget' });
+    await expect(ask(restarted, 5, { kind: 'teams', source: 'entra:oid-5', entraId: 'oid-5' })).resolves.toMatchObject({ ok: true });
+    await expect(ask(b, 6, { kind: 'teams', source: 'entra:oid-6', entraId: 'oid-6' })).resolves.toMatchObject({ ok: false, reason: 'global_budget' });
   });
 });
