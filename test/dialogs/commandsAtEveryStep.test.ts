@@ -71,3 +71,26 @@ describe('the commands work at every step', () => {
     expect(texts(replies)).not.toMatch(question);
   });
 });
+
+/** Where the conversation keeps the last topic (a finished flow, a rated answer) while waiting for the next message. */
+const KEPT_TOPICS: [name: string, says: string[], lastReply: RegExp][] = [
+  ['after the new-phone flow has finished', ['got a new phone but kept the same number, i use text codes'], /nothing to do/],
+  ['after an answer has been rated', ['does mfa need an internet connection?', 'yes'], /Glad that helped/],
+];
+
+describe('the commands work while the last topic is kept', () => {
+  it.each(KEPT_TOPICS)('%s: help, cancel, start over, talk to a person and verify me', async (_name, says, lastReply) => {
+    const expectations: [command: string, reply: RegExp][] = [
+      ['help', /I can help with multi-factor authentication/],
+      ['cancel', /nothing to cancel/],
+      ['start over', /I can help with multi-factor authentication/],
+      ['can I talk to a person please', /helpdesk|person/i],
+    ];
+    for (const [command, reply] of expectations) {
+      const client = await reach(says, lastReply);
+      expect(texts(await repliesTo(client, command))).toMatch(reply);
+    }
+    const client = await reach(says, lastReply);
+    expect(texts(await repliesTo(client, 'verify me'))).toMatch(/NHSmail email address/);
+  });
+});

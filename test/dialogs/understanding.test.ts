@@ -90,6 +90,16 @@ describe('MainDialog: understanding in context', () => {
   });
 });
 
+describe('MainDialog in Teams, where answers carry Teams\' own feedback buttons', () => {
+  it('a follow-up is still read against the answer just given, the case asked about first', async () => {
+    const client = new DialogTestClient('msteams', new MainDialog({ understanding: nlu, services: world.services, feedback: world.feedback }));
+    await playTranscript(client, [
+      ['does mfa need an internet connection?', [both(answers('internet_needed'), (r) => expect(r.channelData).toMatchObject({ feedbackLoopEnabled: true }))]],
+      ['and what about the phone call option?', [answers('internet_needed', /^\*\*Phone call:\*\* no internet connection is needed/)]],
+    ]);
+  });
+});
+
 describe('answers fit any question form', () => {
   it('no answer, spoken answer or case of an answer, of any entry, starts with a bare "Yes" or "No"', () => {
     const texts = nlu.entries.flatMap((e) => [e.answer, e.speech, ...(e.cases ?? []).flatMap((c) => [c.answer, c.speech])].map((text) => ({ id: e.id, text })));
