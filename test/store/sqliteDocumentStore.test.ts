@@ -91,13 +91,14 @@ describe('SqliteDocumentStore specifics', () => {
     await b.close();
   });
 
-  it('indexes each collection on its own (partial indexes, so writes to other collections skip them), drops the indexes of the earlier layout, and its queries use them', async () => {
+  it('indexes each collection on its own (partial indexes, so writes to other collections skip them), replaces the indexes of earlier layouts, and its sorted queries read them in order', async () => {
     const filename = join(dir, 'indexes.sqlite');
     const legacy = new Database(filename);
     const old = new SqliteDocumentStore({ filename });
     await old.ping();
-    // An index of the earlier layout, over every collection.
+    // An index of the first layout, over every collection, and one of the next, without the id.
     legacy.exec("CREATE INDEX ix_things_status ON documents (collection, json_extract(doc, '$.status'))");
+    legacy.exec("CREATE INDEX px_things_status_createdAt ON documents (json_extract(doc, '$.status'), json_extract(doc, '$.createdAt')) WHERE collection = 'things'");
     legacy.close();
     await old.close();
 
@@ -106,7 +107,7 @@ describe('SqliteDocumentStore specifics', () => {
     const db = store.connection();
     const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
     expect(indexes.map((i) => i.name).sort()).toEqual(['documents_updated', 'px_things_status_createdAt']);
-    expect(indexes.find((i) => i.name.startsWith('px_'))?.sql).toMatch(/WHERE collection = 'things'$/);
+    expect(indexes.find((i) => i.name.startsWith('px_'))?.sql).toMatch(/json_extract\(doc, '\$\.createdAt'\), id\) WHERE collection = 'things'$/);
 
     const things = store.collection<{ status: string; createdAt: string }>('things');
     await things.put('a', { status: 'open', createdAt: '2026-01-01' });
@@ -120,6 +121,11 @@ describe('SqliteDocumentStore specifics', () => {
     expect(sql).toBeDefined();
     const plan = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('open', 100) as { detail: string }[];
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING INDEX px_things_status_createdAt/);
+    // The id closes the index, so the page comes in index order: nothing is sorted after the search.
+    expect(plan.map((p) => p.detail).join('\n')).not.toMatch(/TEMP B-TREE/);
+    // Preparing again leaves the index as it is.
+    await store.prepare([{ name: 'things', indexes: [['status', 'createdAt']] }]);
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'px_things_status_createdAt'").get()).toEqual({ sql: indexes.find((i) => i.name.startsWith('px_'))?.sql });
     expect(await things.count({ status: 'open' })).toBe(2);
     await store.close();
   });

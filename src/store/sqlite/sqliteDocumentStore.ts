@@ -197,22 +197,29 @@ export class SqliteDocumentStore implements DocumentStore {
    * Creates one partial expression index per listed field set, limited to its collection
    * (`WHERE collection = '<name>'`), so a write computes only the index expressions of its own
    * collection rather than those of every collection. Queries name the collection and the fields
-   * the same way, so SQLite can use them. Indexes of the earlier layout, over every collection,
-   * are dropped.
+   * the same way, so SQLite can use them. Each index ends with the document id, the tie-break of
+   * every sorted query, so a sorted page is read in index order without sorting it again. Indexes
+   * of earlier layouts (over every collection, or without the id) are replaced.
    */
   prepare(schema: readonly CollectionSchema[]): Promise<void> {
     return this.write(() => {
       const db = this.connection();
-      const legacy = db
-        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND name LIKE 'ix\\_%' ESCAPE '\\'")
-        .all();
-      for (const { name } of legacy) db.exec(`DROP INDEX IF EXISTS "${name}"`);
+      const existing = new Map(
+        db
+          .prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL")
+          .all()
+          .map((i) => [i.name, i.sql]),
+      );
+      for (const name of existing.keys()) if (name.startsWith('ix_')) db.exec(`DROP INDEX IF EXISTS "${name}"`);
       for (const c of schema) {
         assertCollectionName(c.name);
         for (const fields of c.indexes ?? []) {
           const name = `px_${c.name}_${fields.map((f) => f.replace(/\./g, '_')).join('_')}`;
-          const columns = fields.map((f) => `json_extract(doc, '${jsonPath(f)}')`).join(', ');
-          db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON documents (${columns}) WHERE ${collectionIs(c.name)}`);
+          const columns = [...fields.map((f) => `json_extract(doc, '${jsonPath(f)}')`), 'id'].join(', ');
+          const sql = `CREATE INDEX "${name}" ON documents (${columns}) WHERE ${collectionIs(c.name)}`;
+          if (existing.get(name) === sql) continue;
+          db.exec(`DROP INDEX IF EXISTS "${name}"`);
+          db.exec(sql);
         }
       }
     });
