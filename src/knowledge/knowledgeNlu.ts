@@ -149,7 +149,6 @@ const SURE_ALONE = 0.8;
 /** Lowest intent-model score of a near-domain topic that the domain model takes for off-topic (`None`). */
 const NEAR_AGAINST_NONE = 0.6;
 
-/** A fresh NLP.js pipeline for English that trains in memory and never logs. */
 /** Settings of both NLP.js models (part of their cache fingerprint). */
 const NLP_SETTINGS = {
   languages: ['en'],
@@ -161,6 +160,7 @@ const NLP_SETTINGS = {
   nlu: { log: false, useNoneFeature: true },
 } as const;
 
+/** A fresh NLP.js pipeline for English that trains in memory and never logs. */
 function newNlp(): Nlp {
   const container = containerBootstrap();
   container.use(LangEn);
