@@ -29,7 +29,7 @@ export interface BenchOptions {
 export interface LoadReport extends Omit<LoadResult, 'errorSamples' | 'metrics'> {
   readonly round: number;
   readonly scenario: string;
-  /** Turns per second relative to the echo bot's load of the same round. */
+  /** Turns per second relative to the mean of the echo bot's loads just before and just after this one. */
   readonly ratioToEcho?: number;
   readonly errorSamples?: readonly string[];
   readonly metrics?: Readonly<Record<string, number>>;
@@ -141,12 +141,14 @@ function summarise(loads: readonly LoadReport[], scenario: string): ScenarioSumm
 /**
  * Runs the benchmark: builds the helpdesk, starts it with `npm start` and the floor bots of
  * `bench/floorBots.ts`, each in its own process on the loopback interface, then runs every
- * scenario's load in turn, round after round, so that the helpdesk and the echo bot are measured
- * alternately in the same run. Ratios are taken within a round; the summary gives medians.
+ * scenario's load in turn, round after round, each between two loads of the echo bot (E A E B E
+ * ...), so that every ratio is taken against the echo bot measured just before and just after
+ * it. The summary gives medians over the rounds.
  */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const scenarios: Scenario[] = SCENARIOS.filter((s) => options.scenarios === undefined || options.scenarios.includes(s.name));
-  if (!scenarios.some((s) => s.target === 'echo')) throw new Error('the echo load is needed: every ratio is taken against it');
+  const echo = scenarios.find((s) => s.target === 'echo');
+  if (!echo) throw new Error('the echo load is needed: every ratio is taken against it');
   const quick = options.quick === true;
   if (!quick) {
     const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
@@ -157,29 +159,38 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const loads: LoadReport[] = [];
   let sequence = 0;
   try {
+    const measured = scenarios.filter((s) => s !== echo);
+    const play = async (scenario: Scenario, round: number): Promise<LoadReport> => {
+      const server = servers.get(scenario.target);
+      if (!server) throw new Error(`no server for ${scenario.target}`);
+      const { nextSequence, errorSamples, metrics, ...result } = await runLoad(scenario.conversation, {
+        baseUrl: server.baseUrl,
+        conversations: options.conversations,
+        durationMs: quick ? undefined : options.seconds * 1000,
+        conversationsPerWorker: quick ? 1 : undefined,
+        firstSequence: sequence,
+        label: `bench-${scenario.name}-${round}`,
+      });
+      sequence = nextSequence;
+      return {
+        round,
+        scenario: scenario.name,
+        ...result,
+        ...(errorSamples.length > 0 ? { errorSamples } : {}),
+        ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
+      };
+    };
+    // Every load runs between two echo loads, and its ratio is taken against their mean: the
+    // machine is shared, and what else runs on it changes within seconds.
     for (let round = 1; round <= options.rounds; round += 1) {
-      let echoRate: number | undefined;
-      for (const scenario of scenarios) {
-        const server = servers.get(scenario.target);
-        if (!server) throw new Error(`no server for ${scenario.target}`);
-        const { nextSequence, errorSamples, metrics, ...result } = await runLoad(scenario.conversation, {
-          baseUrl: server.baseUrl,
-          conversations: options.conversations,
-          durationMs: quick ? undefined : options.seconds * 1000,
-          conversationsPerWorker: quick ? 1 : undefined,
-          firstSequence: sequence,
-          label: `bench-${scenario.name}-${round}`,
-        });
-        sequence = nextSequence;
-        if (scenario.target === 'echo') echoRate = result.turnsPerSecond;
-        loads.push({
-          round,
-          scenario: scenario.name,
-          ...result,
-          ...(scenario.target !== 'echo' && echoRate ? { ratioToEcho: Math.round((result.turnsPerSecond / echoRate) * 100) / 100 } : {}),
-          ...(errorSamples.length > 0 ? { errorSamples } : {}),
-          ...(Object.keys(metrics).length > 0 ? { metrics } : {}),
-        });
+      let before = await play(echo, round);
+      loads.push(before);
+      for (const scenario of measured) {
+        const load = await play(scenario, round);
+        const after = await play(echo, round);
+        const echoRate = (before.turnsPerSecond + after.turnsPerSecond) / 2;
+        loads.push(echoRate > 0 ? { ...load, ratioToEcho: Math.round((load.turnsPerSecond / echoRate) * 100) / 100 } : load, after);
+        before = after;
       }
     }
     const rssMb = Object.fromEntries([...servers].map(([target, s]) => [target, s.rssMb()]));
