@@ -11,6 +11,7 @@ import {
 } from 'botbuilder-dialogs';
 import { isEmailAddress } from '../src/knowledge/identifiers';
 import type { CreateTicketInput, TicketService } from '../src/tickets';
+import { lostDeviceSummary } from '../src/tickets/lostDevice';
 import type { TicketFloodGuard } from '../src/tickets/ticketFloodGuard';
 import type { TranscriptLog } from '../src/tickets/transcriptLog';
 import { conversationIdOf } from './codeChallenge';
@@ -23,6 +24,7 @@ import {
   PURPOSE,
   confirmation,
   evidenceOf,
+  personOf,
   requesterOf,
   ticketChannel,
   ticketSubject,
@@ -151,8 +153,8 @@ export class EscalateDialog extends HelpdeskDialog {
     const type = step.options?.type ?? 'other';
     const options: VerifyIdentityOptions = {
       purpose: PURPOSE[type],
-      // The phone that was lost cannot prove anything: use another registered number.
-      excludeMethods: type === 'lost_device' ? ['mobile'] : undefined,
+      // The phone that was lost cannot prove anything: ask which it is, and use another number on record.
+      askLostPhone: type === 'lost_device',
     };
     return step.beginDialog(VERIFY_IDENTITY_DIALOG, options);
   }
@@ -205,12 +207,13 @@ export class EscalateDialog extends HelpdeskDialog {
     }
     const activity = step.context.activity;
     const conversationId = conversationIdOf(step);
+    const subject = ticketSubject(options, v, options.type === 'lost_device' ? await personOf(this.deps.directory, v.identity) : undefined);
     const input: CreateTicketInput = {
-      ...ticketSubject(options, v),
+      ...subject,
       requester: requesterOf(v.identity, activity.from?.name),
       channel: ticketChannel(activity.channelId),
       verification: evidenceOf(options.type, v),
-      summary: options.summary,
+      summary: subject.type === 'lost_device' ? lostDeviceSummary(subject.details) : options.summary,
       transcript: await this.deps.transcripts.recent(conversationId),
       accountCompromised: v.identity?.verified === false && v.identity.reason === 'compromised',
       conversationRef: { ...TurnContext.getConversationReference(activity) },

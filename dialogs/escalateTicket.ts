@@ -1,4 +1,6 @@
 import type { TurnContext } from 'botbuilder';
+import type { Directory, Person } from '../src/directory/directory';
+import { lostDeviceDetails, phoneLabel } from '../src/tickets/lostDevice';
 import { ticketPriority } from '../src/tickets/priority';
 import { CLIENT_ADDRESS_TURN_KEY, ticketOriginOf, type TicketFloodGuard } from '../src/tickets/ticketFloodGuard';
 import type { CreateTicketInput, Ticket, TicketChannel, TicketSubjectInput, VerificationEvidence } from '../src/tickets';
@@ -48,7 +50,7 @@ export const PURPOSE: Record<HandoffType, string> = {
 
 /** What happens next, per hand-over type. */
 export const NEXT_STEPS: Record<HandoffType, string> = {
-  lost_device: 'An agent will remove the lost phone from your MFA methods and issue you a Temporary Access Pass so you can sign in and set up MFA again.',
+  lost_device: 'An agent will check who you are, remove the lost phone from your MFA methods and tell you how to sign in again.',
   change_method: 'An agent will update your MFA phone number.',
   new_device: 'An agent will help you move MFA to your new phone.',
   suspicious_prompt: 'The security team has been told and will check your account. Keep denying any request you did not start.',
@@ -111,19 +113,36 @@ function bool(value: unknown, fallback: boolean): boolean {
   return typeof value === 'boolean' ? value : fallback;
 }
 
-/** The ticket's type and structured details, from what the topic conversation learnt. */
-export function ticketSubject(options: EscalateOptions, v: EscalateValues): TicketSubjectInput {
+/**
+ * The directory entry of the person the identity check found (proven or not), read again within
+ * the turn so that no number is kept in the conversation's state.
+ */
+export async function personOf(directory: Directory, identity: VerifyIdentityResult | undefined): Promise<Person | undefined> {
+  if (!identity?.personId) return undefined;
+  const person = identity.email ? await directory.findByEmail(identity.email) : await directory.findByObjectId(identity.personId);
+  return person?.id === identity.personId ? person : undefined;
+}
+
+/**
+ * The ticket's type and structured details, from what the topic conversation learnt. A lost
+ * phone's details also need the person's directory entry (`person`), when they were found.
+ */
+export function ticketSubject(options: EscalateOptions, v: EscalateValues, person?: Person): TicketSubjectInput {
   const d = options.details;
   switch (options.type) {
-    case 'lost_device':
+    case 'lost_device': {
+      const identity = v.identity;
       return {
         type: 'lost_device',
-        details: {
-          otherMethodAvailable: bool(d.otherMethodAvailable, false),
+        details: lostDeviceDetails({
+          person,
+          lostMethod: identity?.lostMethod,
+          provingMasked: identity?.verified ? identity.destinationMasked : undefined,
+          saidOtherMethod: d.otherMethodAvailable === true ? 'yes' : d.otherMethodUnsure === true ? 'unsure' : 'no',
           canWork: bool(d.canWork, true),
-          actionsNeeded: Array.isArray(d.actionsNeeded) ? d.actionsNeeded.map(String) : ['Remove the lost phone from the MFA methods', 'Issue a Temporary Access Pass'],
-        },
+        }),
       };
+    }
     case 'change_method': {
       const proof = v.newNumberProof;
       return {
@@ -172,6 +191,19 @@ export function ticketSubject(options: EscalateOptions, v: EscalateValues): Tick
   }
 }
 
+/**
+ * What happens next with a lost phone. Only a proven person hears what the directory holds
+ * (which phone, whether another method is registered); before proof the reply is the same for all.
+ */
+function lostPhoneNextSteps(details: Extract<Ticket, { type: 'lost_device' }>['details'], verified: boolean): string {
+  if (!verified) return NEXT_STEPS.lost_device;
+  const phone = details.lostPhone ? `your ${phoneLabel(details.lostPhone)}` : 'the lost phone';
+  if (!details.temporaryAccessPass.requested) {
+    return `An agent will remove ${phone} from your MFA methods. You don't need a Temporary Access Pass: at the MFA prompt, choose **Sign in another way** and use your other method.`;
+  }
+  return `An agent will remove ${phone} from your MFA methods. As no other method is registered, they will issue you a Temporary Access Pass, but only after a second check that the request is yours (a call-back or your line manager's confirmation).`;
+}
+
 /** The lower bound of a prompt-count answer ("Just one", "2 to 5", "More than 5"). */
 function promptCountOf(answer: unknown): number | undefined {
   return typeof answer === 'string' ? PROMPT_COUNT_LOWER_BOUND[answer] : undefined;
@@ -185,7 +217,8 @@ function promptCountOf(answer: unknown): number | undefined {
 export function confirmation(ticket: Ticket, type: HandoffType, v: EscalateValues): string {
   const verified = v.identity?.verified === true;
   const urgent = verified ? ticket.priority === 'P1' : ticketPriority({ ...ticket, accountCompromised: false }) === 'P1';
-  const lines = [`I've opened ticket **${ticket.id}**${verified ? ` (priority ${ticket.priority})` : ''} with the helpdesk. ${NEXT_STEPS[type]}`];
+  const next = ticket.type === 'lost_device' ? lostPhoneNextSteps(ticket.details, verified) : NEXT_STEPS[type];
+  const lines = [`I've opened ticket **${ticket.id}**${verified ? ` (priority ${ticket.priority})` : ''} with the helpdesk. ${next}`];
   if (!verified && type !== 'suspicious_prompt' && type !== 'other') {
     lines.push("As I couldn't confirm it's you, an agent will call you back on a number from your HR record, or check with your line manager, before changing anything.");
   }

@@ -144,7 +144,6 @@ export class LostDeviceDialog extends HelpdeskDialog {
         otherMethodUnsure: v.otherMethod === 'unsure',
         mayBeStolen: v.mayBeStolen ?? false,
         canWork: v.canWork ?? true,
-        actionsNeeded: ['Remove the lost phone from the MFA methods', 'Issue a Temporary Access Pass'],
       },
     } satisfies TopicOutcome);
   }

@@ -1,12 +1,17 @@
+import { InputHints } from 'botbuilder';
+import type { DialogInstance, PromptValidatorContext } from 'botbuilder-dialogs';
 import type { Clock } from '../src/clock';
-import { PHONE_METHODS, phoneFor, type Directory, type Person, type PhoneMethod } from '../src/directory/directory';
+import { looksLikePhoneNumber, parseIdentifier } from '../src/knowledge/identifiers';
+import { PHONE_METHODS, numbersOnRecord, phoneFor, type Directory, type Person, type PhoneMethod } from '../src/directory/directory';
 import { redactPhone } from '../src/logger';
 import type { LookupLimiter } from '../src/verification/lookupLimiter';
 import { normaliseUkMobile } from '../src/verification/phoneNumbers';
 import type { VerificationSessions, VerifiedIdentity } from '../src/verification/sessions';
+import { PHONE_PLACES } from '../src/tickets/lostDevice';
 import type { Channel } from '../src/verification/types';
 import type { VerificationService } from '../src/verification/verificationService';
-import type { ChallengeFailureReason, CodeOffer } from './codeChallenge';
+import { TYPED_NUMBER_REFUSAL, type ChallengeFailureReason, type CodeOffer } from './codeChallenge';
+import { say } from './reply';
 
 /** Unknown emails or staff ids accepted before a person is offered instead. */
 export const MAX_UNKNOWN_LOOKUPS = 3;
@@ -26,10 +31,14 @@ export const NO_CODE_FOR_ACCOUNT = `I can't send a code for that account, so I c
  */
 export const NO_CODE_TRY_AGAIN = "I can't send a code for that account. If you mistyped it, please check it and try again:";
 
-/** Why a person found in the directory cannot get a code here, if they cannot. */
-export function noCodeReason(person: Person, excluded: readonly PhoneMethod[]): 'guest' | 'compromised' | 'no_phone_method' | undefined {
+/**
+ * Why a person found in the directory cannot get a code here, if they cannot. With
+ * `oneNumberLost`, one of their numbers is on a lost phone: a single number on record is that one.
+ */
+export function noCodeReason(person: Person, excluded: readonly PhoneMethod[], oneNumberLost = false): 'guest' | 'compromised' | 'no_phone_method' | undefined {
   if (person.guest) return 'guest';
   if (person.compromised) return 'compromised';
+  if (oneNumberLost && numbersOnRecord(person).length < 2) return 'no_phone_method';
   return offersFor(person).some((o) => o.method === undefined || !excluded.includes(o.method)) ? undefined : 'no_phone_method';
 }
 
@@ -50,8 +59,13 @@ export interface VerifyIdentityOptions {
   readonly purpose?: string;
   /** Run on its own ("verify me"): ends with a confirmation of what the proof allows. */
   readonly standalone?: boolean;
-  /** Numbers not to use, e.g. the mobile on a phone that was lost. */
+  /** Numbers not to use. */
   readonly excludeMethods?: readonly PhoneMethod[];
+  /**
+   * A phone is lost: with more than one number on record, ask which one (offered masked), and
+   * never send to it; a single number on record is taken to be the lost one.
+   */
+  readonly askLostPhone?: boolean;
 }
 
 /** Why identity was not proven. */
@@ -89,11 +103,13 @@ export interface NotVerified {
   readonly email?: string;
   /** The email or staff id the person typed, when they typed one; it proves nothing. */
   readonly claimed?: string;
+  /** The phone the person said is lost (`askLostPhone`), when they said. */
+  readonly lostMethod?: PhoneMethod;
   readonly message: string;
 }
 
-/** How {@link VerifyIdentityDialog} ended, for the ticket layer to record as evidence. */
-export type VerifyIdentityResult = VerifiedIdentity | NotVerified;
+/** How {@link VerifyIdentityDialog} ended, for the ticket layer to record as evidence; with `askLostPhone`, which phone is lost. */
+export type VerifyIdentityResult = (VerifiedIdentity & { readonly lostMethod?: PhoneMethod }) | NotVerified;
 
 /** Type guard for results of {@link VerifyIdentityDialog}. */
 export function isVerifyIdentityResult(value: unknown): value is VerifyIdentityResult {
@@ -102,7 +118,6 @@ export function isVerifyIdentityResult(value: unknown): value is VerifyIdentityR
   return (v.verified === true && typeof v.personId === 'string') || (v.verified === false && typeof v.reason === 'string');
 }
 
-const PLACE: Readonly<Record<PhoneMethod, string>> = { mobile: 'mobile', alternateMobile: 'other mobile', officePhone: 'office phone' };
 
 /**
  * The ways of sending a code to the person's registered numbers, masked: a text to each
@@ -117,7 +132,7 @@ export function offersFor(person: Person, callBacks = false): CodeOffer[] {
     const number = phoneFor(person, method);
     if (!number) continue;
     const masked = redactPhone(number);
-    const place = `${PLACE[method]} ending ${masked.slice(3)}`;
+    const place = `${PHONE_PLACES[method]} ending ${masked.slice(3)}`;
     const channels: Channel[] = normaliseUkMobile(number) ? ['sms', 'voice'] : ['voice'];
     for (const channel of channels) offers.push({ channel, method, masked, place, title: `${channel === 'sms' ? 'Text' : 'Call'} to ${place}` });
     if (callBacks) callBackOffers.push({ channel: 'voice', method, masked, place, title: `Call me back on ${place}`, callback: true });
@@ -133,7 +148,11 @@ export function whoQuestion(channelId: string | undefined): string {
 }
 
 /** A {@link NotVerified} result with what is known of the person. */
-export function notVerified(reason: NotVerifiedReason, message: string, known: { personId?: string; email?: string; claimed?: string }): NotVerified {
+export function notVerified(
+  reason: NotVerifiedReason,
+  message: string,
+  known: KnownPerson,
+): NotVerified {
   return {
     verified: false,
     reason,
@@ -141,7 +160,23 @@ export function notVerified(reason: NotVerifiedReason, message: string, known: {
     ...(known.personId ? { personId: known.personId } : {}),
     ...(known.email ? { email: known.email } : {}),
     ...(known.claimed ? { claimed: known.claimed } : {}),
+    ...(known.lostMethod ? { lostMethod: known.lostMethod } : {}),
   };
+}
+
+/** Refuses a typed phone number and anything that is neither an email address nor a staff id. */
+export async function identifierValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
+  const text = prompt.recognized.value;
+  const question = whoQuestion(prompt.context.activity.channelId);
+  if (looksLikePhoneNumber(text)) {
+    await prompt.context.sendActivity(say(`${TYPED_NUMBER_REFUSAL} ${question}`, undefined, InputHints.ExpectingInput));
+    return false;
+  }
+  if (!parseIdentifier(text)) {
+    await prompt.context.sendActivity(say(`That doesn't look like an email address or a staff ID. ${question}`, undefined, InputHints.ExpectingInput));
+    return false;
+  }
+  return true;
 }
 
 /** The identity-check reason for a code-challenge failure. */
@@ -155,3 +190,27 @@ export function fromChallenge(reason: ChallengeFailureReason): NotVerifiedReason
   }
 }
 
+/** What is known of the person from an identity check still on the stack. */
+export interface KnownPerson {
+  readonly personId?: string;
+  readonly email?: string;
+  readonly claimed?: string;
+  readonly lostMethod?: PhoneMethod;
+}
+
+/** The person found so far in this conversation, from the dialog values (or a flagged lookup) on the stack. */
+export function knownPerson(stack: readonly DialogInstance[]): KnownPerson {
+  for (const instance of stack) {
+    const values: unknown = instance.state?.values;
+    if (values && typeof values === 'object') {
+      const v = values as KnownPerson;
+      if (v.personId) return { personId: v.personId, email: v.email, claimed: v.claimed, lostMethod: v.lostMethod };
+    }
+    const options: unknown = instance.state?.options;
+    if (options && typeof options === 'object' && 'flagged' in options) {
+      const flagged = (options as { flagged?: KnownPerson }).flagged;
+      if (flagged) return { personId: flagged.personId, email: flagged.email, claimed: flagged.claimed };
+    }
+  }
+  return {};
+}

@@ -1,23 +1,24 @@
-import { ActivityTypes, InputHints } from 'botbuilder';
+import { ActivityTypes } from 'botbuilder';
 import {
   DialogTurnStatus,
   TextPrompt,
   WaterfallDialog,
   type DialogContext,
   type DialogTurnResult,
-  type PromptValidatorContext,
+  type FoundChoice,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { recognizeCommand } from '../src/knowledge/commands';
-import { looksLikePhoneNumber, parseIdentifier } from '../src/knowledge/identifiers';
+import { parseIdentifier } from '../src/knowledge/identifiers';
 import { verificationMessage } from '../src/verification/messages';
 import { laneOf } from '../src/verification/requester';
-import type { Person, PhoneMethod } from '../src/directory/directory';
+import { sameNumberMethods, type Person, type PhoneMethod } from '../src/directory/directory';
 import type { VerifiedIdentity } from '../src/verification/sessions';
 import { CODE_CHALLENGE_DIALOG, CodeChallengeDialog } from './codeChallengeDialog';
-import { TYPED_NUMBER_REFUSAL, conversationIdOf, findBy, requesterOfStep, sayMasked, type ChallengeOutcome, type CodeChallengeOptions, type PersonKey } from './codeChallenge';
+import { conversationIdOf, findBy, requesterOfStep, sayMasked, type ChallengeOutcome, type CodeChallengeOptions, type CodeOffer, type PersonKey } from './codeChallenge';
 import { HelpdeskDialog } from './helpdeskDialog';
-import { limitAttempts, textOptions } from './prompts';
+import { lostPhoneChoices, lostPhoneOptions, type LostPhoneChoice } from './lostPhoneQuestion';
+import { CHOICE_PROMPT, HelpdeskChoicePrompt, limitAttempts, textOptions } from './prompts';
 import { say } from './reply';
 import {
   MAX_UNKNOWN_LOOKUPS,
@@ -25,6 +26,8 @@ import {
   NO_CODE_TRY_AGAIN,
   PERSON_INSTEAD,
   fromChallenge,
+  identifierValidator,
+  knownPerson,
   noCodeReason,
   notVerified,
   offersFor,
@@ -46,6 +49,8 @@ interface WhoOptions {
   readonly question?: string;
   /** Numbers not to use (from the check's options). */
   readonly excludeMethods?: readonly PhoneMethod[];
+  /** One of the numbers is on a lost phone (from the check's options). */
+  readonly askLostPhone?: boolean;
   /** The last identifier typed, lower case: typing it again ends the check. */
   readonly last?: string;
   /** An account found earlier that cannot get a code, for the result (never shown). */
@@ -53,11 +58,7 @@ interface WhoOptions {
 }
 
 /** The person found and how, returned by the lookup loop within the same turn (never stored). */
-interface Found {
-  readonly found: true;
-  readonly who: PersonKey;
-  readonly person: Person;
-}
+type Found = { readonly found: true; readonly who: PersonKey; readonly person: Person };
 
 interface VerifyValues {
   standalone?: boolean;
@@ -67,6 +68,13 @@ interface VerifyValues {
   staffId?: string;
   /** What the person typed to be found (not set for a Teams account). */
   claimed?: string;
+  /** How the person was found and their Entra object id, while "which phone is lost?" is asked. */
+  who?: PersonKey;
+  objectId?: string;
+  /** The numbers offered as the lost phone, while the question is asked. */
+  lostChoices?: LostPhoneChoice[];
+  /** The phone the person lost (`askLostPhone`): never a destination. */
+  lostMethod?: PhoneMethod;
 }
 
 function valuesOf(step: WaterfallStepContext): VerifyValues {
@@ -84,9 +92,12 @@ function valuesOf(step: WaterfallStepContext): VerifyValues {
 export class VerifyIdentityDialog extends HelpdeskDialog {
   constructor(private readonly deps: VerifyIdentityDeps) {
     super(VERIFY_IDENTITY_DIALOG);
-    this.addDialog(new TextPrompt(WHO_PROMPT, limitAttempts(this.identifierValidator.bind(this))));
+    this.addDialog(new TextPrompt(WHO_PROMPT, limitAttempts(identifierValidator)));
+    this.addDialog(new HelpdeskChoicePrompt(CHOICE_PROMPT));
     this.addDialog(new CodeChallengeDialog(deps));
-    this.addDialog(new WaterfallDialog(STEPS, [this.startStep.bind(this), this.personStep.bind(this), this.finishStep.bind(this)]));
+    this.addDialog(
+      new WaterfallDialog(STEPS, [this.startStep.bind(this), this.personStep.bind(this), this.lostPhoneStep.bind(this), this.finishStep.bind(this)]),
+    );
     this.addDialog(new WaterfallDialog(WHO, [this.askWhoStep.bind(this), this.lookupStep.bind(this)]));
     this.initialDialogId = STEPS;
   }
@@ -95,7 +106,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const activity = innerDc.context.activity;
     const cancelling = activity.type === ActivityTypes.Message && recognizeCommand(activity.text, ['anywhere']) === 'cancel';
-    const known = knownPerson(innerDc);
+    const known = knownPerson(innerDc.stack);
     const result = await super.onContinueDialog(innerDc);
     if (cancelling && result.status === DialogTurnStatus.cancelled) {
       return { status: DialogTurnStatus.complete, result: notVerified('cancelled', "You've stopped the identity check.", known) };
@@ -105,7 +116,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
 
   /** Ends unverified with `person_requested`; the caller hands over to a person. */
   protected override async onTalkToPerson(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const known = knownPerson(innerDc);
+    const known = knownPerson(innerDc.stack);
     await innerDc.cancelAllDialogs();
     const message = `OK, I've stopped the identity check. ${PERSON_INSTEAD}`;
     await innerDc.context.sendActivity(say(message));
@@ -117,7 +128,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     valuesOf(step).standalone = options.standalone === true;
     const activity = step.context.activity;
     // A recent proof is reused, unless some numbers are ruled out (a lost phone): it may have been made with one of them.
-    const recalled = options.excludeMethods?.length ? undefined : await this.deps.sessions.recall(conversationIdOf(step), activity.from?.id);
+    const recalled = options.excludeMethods?.length || options.askLostPhone ? undefined : await this.deps.sessions.recall(conversationIdOf(step), activity.from?.id);
     if (recalled) {
       await step.context.sendActivity(say("You're already verified in this conversation, so I don't need to send you another code."));
       return step.endDialog(recalled);
@@ -126,35 +137,53 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
       say(`I need to check it's you${options.purpose ? ` ${options.purpose}` : ''}. I'll send a code to a phone number that's already on your record.`),
     );
     const objectId = activity.channelId === 'msteams' ? activity.from?.aadObjectId : undefined;
+    const rules: WhoOptions = { excludeMethods: options.excludeMethods, askLostPhone: options.askLostPhone };
     if (objectId) {
       const who: PersonKey = { by: 'objectId', value: objectId };
       const allowed = await this.deps.lookups.check(conversationIdOf(step), objectId);
       if (!allowed.ok) return this.fail(step, 'lookup_limit', verificationMessage(allowed, { now: this.deps.clock.now() }));
       const person = await findBy(this.deps.directory, who);
       if (person) return step.next({ found: true, who, person } satisfies Found);
-      return step.beginDialog(WHO, {
-        question: "I couldn't match your Teams account to our directory. What's your NHSmail email address? You can type your staff ID instead.",
-        excludeMethods: options.excludeMethods,
-      } satisfies WhoOptions);
+      const question = "I couldn't match your Teams account to our directory. What's your NHSmail email address? You can type your staff ID instead.";
+      return step.beginDialog(WHO, { ...rules, question } satisfies WhoOptions);
     }
-    return step.beginDialog(WHO, { excludeMethods: options.excludeMethods } satisfies WhoOptions);
+    return step.beginDialog(WHO, rules);
   }
 
   private async personStep(step: WaterfallStepContext<VerifyIdentityOptions>): Promise<DialogTurnResult> {
     const found = step.result as Found | NotVerified | undefined;
     if (!found || !('found' in found)) return step.endDialog(found);
     const { person, who } = found;
-    const v = valuesOf(step);
-    v.personId = person.id;
-    v.email = person.email;
-    v.displayName = person.displayName;
-    v.staffId = person.staffId;
+    const v = Object.assign(valuesOf(step), { personId: person.id, email: person.email, displayName: person.displayName, staffId: person.staffId });
     if (who.by !== 'objectId') v.claimed = who.value;
     // Guest and compromised accounts get the reply that every other account without a code gets.
-    const excluded = step.options?.excludeMethods ?? [];
+    const options = step.options ?? {};
+    const offers = offersFor(person, step.context.activity.channelId === 'voice');
+    if (options.askLostPhone && !person.guest && !person.compromised) {
+      const choices = lostPhoneChoices(person, offers);
+      if (choices.length > 1) {
+        Object.assign(v, { who, objectId: person.objectId, lostChoices: choices });
+        return step.prompt(CHOICE_PROMPT, lostPhoneOptions(choices));
+      }
+      v.lostMethod = choices[0]?.method; // the only number on record is on the lost phone
+    }
+    const excluded = [...(options.excludeMethods ?? []), ...(v.lostMethod ? sameNumberMethods(person, v.lostMethod) : [])];
     const noCode = noCodeReason(person, excluded);
     if (noCode) return this.fail(step, noCode, NO_CODE_FOR_ACCOUNT);
-    const offers = offersFor(person, step.context.activity.channelId === 'voice').filter((o) => o.method === undefined || !excluded.includes(o.method));
+    return this.challenge(step, who, person, offers.filter((o) => o.method === undefined || !excluded.includes(o.method)));
+  }
+
+  /** The answer to "which phone is lost?": the code goes to any other number. Passes a challenge's outcome on. */
+  private async lostPhoneStep(step: WaterfallStepContext<VerifyIdentityOptions>): Promise<DialogTurnResult> {
+    const v = valuesOf(step);
+    if (!v.lostChoices || !v.who) return step.next(step.result);
+    const chosen = v.lostChoices[(step.result as FoundChoice).index] ?? v.lostChoices[0];
+    Object.assign(v, { lostMethod: chosen.method, lostChoices: undefined });
+    return this.challenge(step, v.who, { id: v.personId ?? '', objectId: v.objectId }, [...chosen.offers]);
+  }
+
+  /** Sends the code with the person's offers, unless too many wrong codes locked them out. */
+  private async challenge(step: WaterfallStepContext, who: PersonKey, person: Pick<Person, 'id' | 'objectId'>, offers: CodeOffer[]): Promise<DialogTurnResult> {
     const requester = requesterOfStep(step);
     const lockedUntil = await this.deps.verification.lockedOutUntil(person.id, laneOf(person, requester), requester);
     if (lockedUntil !== undefined) {
@@ -184,26 +213,11 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
       : `Thanks, ${identity.displayName}, that's the right code: you've confirmed it's you.`;
     const more = v.standalone ? " You'll stay verified in this conversation for 15 minutes, so I won't need another code if you ask me to change something." : '';
     await step.context.sendActivity(say(`${thanks}${more}`));
-    return step.endDialog(identity);
+    return step.endDialog(v.lostMethod ? { ...identity, lostMethod: v.lostMethod } : identity);
   }
 
   private async askWhoStep(step: WaterfallStepContext<WhoOptions>): Promise<DialogTurnResult> {
     return step.prompt(WHO_PROMPT, textOptions(step.options?.question ?? whoQuestion(step.context.activity.channelId)));
-  }
-
-  /** Refuses a typed phone number and anything that is neither an email address nor a staff id. */
-  private async identifierValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    const text = prompt.recognized.value;
-    const question = whoQuestion(prompt.context.activity.channelId);
-    if (looksLikePhoneNumber(text)) {
-      await prompt.context.sendActivity(say(`${TYPED_NUMBER_REFUSAL} ${question}`, undefined, InputHints.ExpectingInput));
-      return false;
-    }
-    if (!parseIdentifier(text)) {
-      await prompt.context.sendActivity(say(`That doesn't look like an email address or a staff ID. ${question}`, undefined, InputHints.ExpectingInput));
-      return false;
-    }
-    return true;
   }
 
   private async lookupStep(step: WaterfallStepContext<WhoOptions>): Promise<DialogTurnResult> {
@@ -213,7 +227,7 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     if (!allowed.ok) return this.fail(step, 'lookup_limit', verificationMessage(allowed, { now: this.deps.clock.now() }));
     const person = await findBy(this.deps.directory, who);
     const o = step.options ?? {};
-    const reason = person ? noCodeReason(person, o.excludeMethods ?? []) : undefined;
+    const reason = person ? noCodeReason(person, o.excludeMethods ?? [], o.askLostPhone) : undefined;
     if (person && !reason) return step.endDialog({ found: true, who, person } satisfies Found);
     // From here on, an unknown account and one that cannot get a code (guest, compromised, no
     // phone) get the same replies and the same number of tries: nothing tells them apart.
@@ -232,21 +246,4 @@ export class VerifyIdentityDialog extends HelpdeskDialog {
     await step.context.sendActivity(sayMasked(message));
     return step.endDialog(notVerified(reason, message, valuesOf(step)));
   }
-}
-
-/** The person found so far in this conversation, from the dialog values (or a flagged lookup) on the stack. */
-function knownPerson(innerDc: DialogContext): { personId?: string; email?: string; claimed?: string } {
-  for (const instance of innerDc.stack) {
-    const values: unknown = instance.state?.values;
-    if (values && typeof values === 'object') {
-      const v = values as VerifyValues;
-      if (v.personId) return { personId: v.personId, email: v.email, claimed: v.claimed };
-    }
-    const options: unknown = instance.state?.options;
-    if (options && typeof options === 'object' && 'flagged' in options) {
-      const flagged = (options as WhoOptions).flagged;
-      if (flagged) return { personId: flagged.personId, email: flagged.email, claimed: flagged.claimed };
-    }
-  }
-  return {};
 }

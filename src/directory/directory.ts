@@ -67,6 +67,40 @@ export function phoneFor(person: Person, method: PhoneMethod): string | undefine
   return person.methods[method];
 }
 
+/**
+ * The phone methods that hold a number, one per distinct number (a number held twice, e.g. as
+ * mobile and office phone, counts once), in order of preference.
+ */
+export function numbersOnRecord(person: Person): PhoneMethod[] {
+  const seen = new Set<string>();
+  return PHONE_METHODS.filter((m) => {
+    const number = phoneFor(person, m);
+    if (!number || seen.has(number)) return false;
+    seen.add(number);
+    return true;
+  });
+}
+
+/** Every phone method that holds the same number as `method`: all of them are that one phone. */
+export function sameNumberMethods(person: Person, method: PhoneMethod): PhoneMethod[] {
+  const number = phoneFor(person, method);
+  return number ? PHONE_METHODS.filter((m) => phoneFor(person, m) === number) : [method];
+}
+
+/**
+ * The registered methods that still work once a phone is lost: every number but the lost one,
+ * security keys and smartcards, and the Authenticator app only when `appElsewhere` (the person
+ * says it is on another device; otherwise it is taken to be on the lost phone).
+ */
+export function methodsBesides(person: Person, lost: PhoneMethod | undefined, appElsewhere: boolean): MethodName[] {
+  const gone = lost ? sameNumberMethods(person, lost) : [];
+  return METHOD_NAMES.filter((m) => {
+    if (!hasMethod(person, m)) return false;
+    if (m === 'authenticatorApp') return appElsewhere;
+    return !(gone as readonly MethodName[]).includes(m);
+  });
+}
+
 /** Picks a default method from the registered ones (authenticator app first, then phones, then keys). */
 export function deriveDefaultMethod(methods: PersonMethods): MethodName {
   return METHOD_NAMES.find((m) => {

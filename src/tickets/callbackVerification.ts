@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import { PHONE_METHODS, phoneFor, type Directory, type Person } from '../directory/directory';
+import { PHONE_METHODS, phoneFor, sameNumberMethods, type Directory, type Person } from '../directory/directory';
 import { DuplicateKeyError, type Collection, type DocumentStore } from '../store/documentStore';
 import type { CallbackTicket } from '../verification/callbackCalls';
 import { verificationMessage } from '../verification/messages';
@@ -71,11 +71,13 @@ export class CallbackVerification {
     if (!person) {
       return { ok: false, error: 'no_person', message: 'The ticket does not name a person in the directory: give the email or staff ID the caller claims.' };
     }
-    // A lost phone may be in someone else's hands: a lost-device ticket never calls the mobile.
-    const excluded: readonly string[] = ticket.type === 'lost_device' ? ['mobile'] : [];
+    // A lost phone may be in someone else's hands: a lost-device ticket never calls its number
+    // (under any name it is held as); when the ticket does not say which phone, not the mobile.
+    const lost = ticket.type === 'lost_device' ? (ticket.details.lostPhone?.method ?? 'mobile') : undefined;
+    const excluded: readonly string[] = lost ? sameNumberMethods(person, lost) : [];
     const method = PHONE_METHODS.find((m) => !excluded.includes(m) && phoneFor(person, m) !== undefined);
     if (!method) {
-      const why = excluded.length ? 'The directory holds no number for this person but the lost mobile' : 'The directory holds no phone number for this person';
+      const why = excluded.length ? 'The directory holds no number for this person other than the lost phone' : 'The directory holds no phone number for this person';
       return { ok: false, error: 'no_number', message: `${why}: verify them another way.` };
     }
     const result = await this.deps.verification.sendCode({

@@ -105,12 +105,56 @@ export const requesterSchema = z
 /** The person a ticket is for. Emails are stored in lower case. */
 export type Requester = z.infer<typeof requesterSchema>;
 
+/** A phone number as the ticket may hold it: its last 3 digits only, e.g. `***101`. */
+const maskedNumberSchema = z.string().regex(/^\*\*\*\d{3}$/, 'must be masked to its last 3 digits, e.g. ***101');
+
+/** Directory methods that hold a phone number. */
+export const PHONE_METHOD_NAMES = ['mobile', 'alternateMobile', 'officePhone'] as const;
+/** Every MFA method the directory can hold for a person. */
+export const MFA_METHOD_NAMES = ['authenticatorApp', 'mobile', 'alternateMobile', 'officePhone', 'fido2', 'smartcard'] as const;
+
+/** Ways an agent can make the second check a Temporary Access Pass needs. */
+export const SECOND_CHECK_METHODS = ['callback', 'line_manager'] as const;
+/** How the second check was made: a call-back to a number on record (or from the HR record), or the line manager's confirmation. */
+export type SecondCheckMethod = (typeof SECOND_CHECK_METHODS)[number];
+
+/** The second check before a Temporary Access Pass is issued: still to be made, or made (by whom, when, how). */
+export const secondCheckSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('pending') }).strict(),
+  z
+    .object({
+      status: z.literal('recorded'),
+      method: z.enum(SECOND_CHECK_METHODS),
+      by: agentNameSchema,
+      at: isoTimestamp,
+      /** What was checked, e.g. "Line manager Jo Bloggs confirmed by phone". */
+      note: shortText(500),
+    })
+    .strict(),
+]);
+/** State of the second check of a Temporary Access Pass. */
+export type SecondCheck = z.infer<typeof secondCheckSchema>;
+
 const lostDeviceDetails = z
   .object({
-    /** The person still has another registered method (e.g. a desk phone or a FIDO2 key). */
+    /** The directory holds another method that still works (another number, a key, a smartcard, the app on another device). */
     otherMethodAvailable: z.boolean(),
+    /** Those other methods, when the directory could be read (never the lost phone). */
+    otherMethods: z.array(z.enum(MFA_METHOD_NAMES)).max(MFA_METHOD_NAMES.length).optional(),
     /** The person can work without MFA for now. */
     canWork: z.boolean(),
+    /** The lost phone's number on record, masked; absent when the person could not be found in the directory. */
+    lostPhone: z.object({ method: z.enum(PHONE_METHOD_NAMES), numberMasked: maskedNumberSchema }).strict().optional(),
+    /** The number that proved who the person is (never the lost one), masked; absent when identity was not proven by a number. */
+    provingPhone: z.object({ numberMasked: maskedNumberSchema }).strict().optional(),
+    /**
+     * A Temporary Access Pass is requested only when no other method is registered, and is then
+     * issued only once the second check is recorded.
+     */
+    temporaryAccessPass: z.discriminatedUnion('requested', [
+      z.object({ requested: z.literal(false) }).strict(),
+      z.object({ requested: z.literal(true), secondCheck: secondCheckSchema }).strict(),
+    ]),
     /** What the agent has to do, e.g. `revoke_sessions`, `remove_authenticator`. */
     actionsNeeded: z.array(shortText(200)).max(20),
   })
@@ -212,6 +256,8 @@ export type TicketAction =
   | 'callback_denied'
   | 'callback_no_answer'
   | 'caller_verified'
+  /** The second check before a Temporary Access Pass was recorded. */
+  | 'second_check_recorded'
   /** Another unverified alarm about the same person, merged into this open incident instead of a new ticket. */
   | 'alarm_repeated';
 

@@ -25,8 +25,9 @@ const lost = (otherMethodAvailable: boolean, canWork: boolean): EscalateOptions 
   kind: 'handoff',
   type: 'lost_device',
   summary: otherMethodAvailable ? 'Lost phone; another method is registered' : 'Lost phone; no other method registered',
-  details: { otherMethodAvailable, canWork, mayBeStolen: false, actionsNeeded: ['Remove the lost phone from the MFA methods', 'Issue a Temporary Access Pass'] },
+  details: { otherMethodAvailable, canWork, mayBeStolen: false },
 });
+const WHICH_LOST = all(/Which of your phones is lost\? I won't send anything to that one\./, choices('Mobile ending 101', 'Other mobile ending 102', 'Office phone ending 101'));
 
 const cases: Case[] = [
   {
@@ -34,14 +35,48 @@ const cases: Case[] = [
     options: lost(true, true),
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      [ALICE, all(/How should I send your code\?/, choices('Text to other mobile ending 102', 'Call to other mobile ending 102', 'Call to office phone ending 101'))],
+      [ALICE, WHICH_LOST],
+      ['Mobile ending 101', all(/How should I send your code\?/, choices('Text to other mobile ending 102', 'Call to other mobile ending 102', 'Call to office phone ending 101'))],
       ['Text to other mobile ending 102', /sent a 6-digit code by text to your other mobile ending 102/],
-      [(w) => latestCode(w, '+447700900102'), [/right code/, /opened ticket \*\*MFA-\d{6}\*\* \(priority P3\).*Temporary Access Pass/s]],
+      [
+        (w) => latestCode(w, '+447700900102'),
+        [/right code/, /opened ticket \*\*MFA-\d{6}\*\* \(priority P3\).*remove your mobile ending 101.*You don't need a Temporary Access Pass.*Sign in another way/s],
+      ],
     ],
     ticket: (t) => {
       expect(t).toMatchObject({ type: 'lost_device', priority: 'P3', requester: { email: ALICE, name: 'Alice Smith', staffId: '100001' } });
       expect(t.verification).toEqual({ verified: true, method: 'sms', destinationMasked: '***102', at: expect.any(String) });
-      expect(t.details).toEqual({ otherMethodAvailable: true, canWork: true, actionsNeeded: ['Remove the lost phone from the MFA methods', 'Issue a Temporary Access Pass'] });
+      expect(t.summary).toBe('Lost phone (mobile ending 101); another method is registered: remove the lost phone, no Temporary Access Pass');
+      expect(t.details).toEqual({
+        otherMethodAvailable: true,
+        otherMethods: ['authenticatorApp', 'alternateMobile', 'officePhone'],
+        canWork: true,
+        lostPhone: { method: 'mobile', numberMasked: '***101' },
+        provingPhone: { numberMasked: '***102' },
+        temporaryAccessPass: { requested: false },
+        actionsNeeded: ['Remove the lost phone (mobile ending 101) from the MFA methods', 'No Temporary Access Pass: the person signs in with their other method ("Sign in another way")'],
+      });
+    },
+  },
+  {
+    name: 'lost phone, Alice lost her other mobile: the code goes to the mobile, never to the lost one; no pass although she said she has no other method',
+    options: lost(false, false),
+    turns: [
+      ['start', [INTRO, ASK_EMAIL]],
+      [ALICE, WHICH_LOST],
+      ['Other mobile ending 102', all(/How should I send your code\?/, choices('Text to mobile ending 101', 'Call to mobile ending 101', 'Call to office phone ending 101'))],
+      ['Text to mobile ending 101', /by text to your mobile ending 101/],
+      [(w) => latestCode(w, '+447700900101'), [/right code/, /remove your other mobile ending 102.*You don't need a Temporary Access Pass/s]],
+    ],
+    ticket: (t) => {
+      expect(t.priority).toBe('P3');
+      expect(t.details).toMatchObject({
+        otherMethodAvailable: true,
+        otherMethods: ['mobile', 'officePhone'],
+        lostPhone: { method: 'alternateMobile', numberMasked: '***102' },
+        provingPhone: { numberMasked: '***101' },
+        temporaryAccessPass: { requested: false },
+      });
     },
   },
   {
@@ -49,7 +84,8 @@ const cases: Case[] = [
     options: lost(true, true),
     turns: [
       ['start', [INTRO, ASK_EMAIL]],
-      [ALICE, /How should I send your code/],
+      [ALICE, WHICH_LOST],
+      ['1', /How should I send your code/],
       ['Call to office phone ending 101', /calling your office phone ending 101/i],
       [(w) => latestCode(w, '+441632960101'), [/right code/, /opened ticket/]],
     ],
@@ -69,6 +105,8 @@ const cases: Case[] = [
       expect(t).toMatchObject({ type: 'lost_device', priority: 'P2' });
       expect(t.requester).toEqual({ claimed: 'carol.white@example.nhs.net', personId: '5b2f7c1e-3a4d-4e8f-9b10-0a1b2c3d4e03' });
       expect(t.verification).toEqual({ verified: false, reason: `no phone method; ${NOT_VERIFIED_INSTRUCTION}` });
+      expect(t.details).toMatchObject({ otherMethodAvailable: false, otherMethods: [], temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } } });
+      expect(t.details).not.toHaveProperty('lostPhone');
     },
   },
   {
@@ -78,9 +116,18 @@ const cases: Case[] = [
       ['start', [INTRO, ASK_EMAIL]],
       ['bob.jones@example.nhs.net', /^I can't send a code for that account\. If you mistyped it/],
       ['bob.jones@example.nhs.net', [/I can't send a code for that account/, /Shall I still open a ticket\?/]],
-      ['yes', /opened ticket/],
+      ['yes', all(/opened ticket/, (r) => expect(r.text).not.toMatch(/ending|Temporary Access Pass/))],
     ],
-    ticket: (t) => expect(t.verification).toEqual({ verified: false, reason: `no phone method; ${NOT_VERIFIED_INSTRUCTION}` }),
+    ticket: (t) => {
+      expect(t.verification).toEqual({ verified: false, reason: `no phone method; ${NOT_VERIFIED_INSTRUCTION}` });
+      expect(t.details).toMatchObject({
+        otherMethodAvailable: false,
+        lostPhone: { method: 'mobile', numberMasked: '***201' },
+        temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } },
+        actionsNeeded: ['Remove the lost phone (mobile ending 201) from the MFA methods', 'Issue a Temporary Access Pass only once the second check (call-back or line manager) is recorded'],
+      });
+      expect(t.details).not.toHaveProperty('provingPhone');
+    },
   },
   {
     name: 'lost phone, Bob cannot be verified and decides against a ticket: none is opened, and he gets the helpdesk number',
@@ -322,7 +369,8 @@ describe('EscalateDialog: a proof made with the lost phone does not count', () =
     const s = session(new EscalateDialog(w.services), 'webchat', lost(true, true));
     await play(s, w, [
       ['start', [INTRO, ASK_EMAIL]],
-      [ALICE, all(/How should I send your code/, choices('Text to other mobile ending 102', 'Call to other mobile ending 102', 'Call to office phone ending 101'))],
+      [ALICE, WHICH_LOST],
+      ['Mobile ending 101', all(/How should I send your code/, choices('Text to other mobile ending 102', 'Call to other mobile ending 102', 'Call to office phone ending 101'))],
     ]);
     expect(w.outbox.list()).toHaveLength(0);
   });

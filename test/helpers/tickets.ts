@@ -14,7 +14,7 @@ export const VERIFIED_BY_SMS: VerificationEvidence = {
 export function ticketInput(overrides: Partial<CreateTicketInput> = {}): CreateTicketInput {
   return {
     type: 'lost_device',
-    details: { otherMethodAvailable: true, canWork: true, actionsNeeded: ['remove_authenticator'] },
+    details: { otherMethodAvailable: true, canWork: true, temporaryAccessPass: { requested: false }, actionsNeeded: ['remove_authenticator'] },
     requester: { email: 'Alex.Smith@Example.NHS.uk', name: 'Alex Smith', staffId: 'S1234' },
     channel: 'msteams',
     verification: VERIFIED_BY_SMS,

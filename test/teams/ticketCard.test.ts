@@ -11,7 +11,13 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
   return {
     id: 'MFA-000042',
     type: 'lost_device',
-    details: { otherMethodAvailable: false, canWork: false, actionsNeeded: ['remove_authenticator'] },
+    details: {
+      otherMethodAvailable: false,
+      canWork: false,
+      lostPhone: { method: 'mobile', numberMasked: '***201' },
+      temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } },
+      actionsNeeded: ['remove_authenticator'],
+    },
     priority: 'P2',
     status: 'open',
     requester: { name: 'Alex Smith', email: 'alex.smith@example.nhs.uk', staffId: 'S1234' },

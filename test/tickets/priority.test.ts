@@ -2,7 +2,7 @@ import { ticketPriority, type PriorityInput, type TicketPriority } from '../../s
 
 const lost = (otherMethodAvailable: boolean, canWork: boolean): PriorityInput => ({
   type: 'lost_device',
-  details: { otherMethodAvailable, canWork, actionsNeeded: [] },
+  details: { otherMethodAvailable, canWork, temporaryAccessPass: otherMethodAvailable ? { requested: false } : { requested: true, secondCheck: { status: 'pending' } }, actionsNeeded: [] },
 });
 const prompt = (anyApproved: boolean): PriorityInput => ({ type: 'suspicious_prompt', details: { anyApproved, passwordReset: false } });
 

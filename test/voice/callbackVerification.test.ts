@@ -156,7 +156,7 @@ describe('agent-initiated call-back verification, with the outbound call recorde
     const lost = (email: string) =>
       t.helpdesk.tickets.createTicket({
         type: 'lost_device',
-        details: { otherMethodAvailable: false, canWork: false, actionsNeeded: ['Remove the lost phone'] },
+        details: { otherMethodAvailable: false, canWork: false, temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } }, actionsNeeded: ['Remove the lost phone'] },
         requester: { email },
         channel: 'voice',
         verification: { verified: false, reason: 'caller reached an agent directly' },
@@ -172,7 +172,7 @@ describe('agent-initiated call-back verification, with the outbound call recorde
     const bob = await lost('bob.jones@example.nhs.net');
     const refused = await api(`/api/tickets/${bob.id}/verify-by-callback`);
     expect(refused.status).toBe(409);
-    expect(await refused.json()).toMatchObject({ error: 'no_number', message: 'The directory holds no number for this person but the lost mobile: verify them another way.' });
+    expect(await refused.json()).toMatchObject({ error: 'no_number', message: 'The directory holds no number for this person other than the lost phone: verify them another way.' });
     expect(twilioApi.requests.length).toBe(before + 1);
   });
 

@@ -1,0 +1,69 @@
+import { methodsBesides, numbersOnRecord, phoneFor, type Person, type PhoneMethod } from '../directory/directory';
+import { redactPhone } from '../logger';
+import type { TicketDetails } from './model';
+
+/** Details of a lost-device ticket. */
+export type LostDeviceDetails = TicketDetails<'lost_device'>;
+
+/** What the lost-phone conversation and the identity check learnt, for {@link lostDeviceDetails}. */
+export interface LostDeviceFacts {
+  /** The person's directory entry, when they were found (read within the turn, never stored). */
+  readonly person?: Person;
+  /** The phone the person said is lost; with one number on record, that number. */
+  readonly lostMethod?: PhoneMethod;
+  /** The number that proved who they are, masked (e.g. `***102`), when a number proved it. */
+  readonly provingMasked?: string;
+  /** What the person said about another method of their own. */
+  readonly saidOtherMethod: 'yes' | 'no' | 'unsure';
+  readonly canWork: boolean;
+}
+
+/** How agents and the person read each phone method. */
+export const PHONE_PLACES: Readonly<Record<PhoneMethod, string>> = { mobile: 'mobile', alternateMobile: 'other mobile', officePhone: 'office phone' };
+
+/** "mobile ending 101" for a phone on the ticket. */
+export function phoneLabel(phone: { readonly method?: PhoneMethod; readonly numberMasked: string }): string {
+  return `${phone.method ? PHONE_PLACES[phone.method] : 'number'} ending ${phone.numberMasked.replace(/\D/g, '').slice(-3)}`;
+}
+
+/**
+ * The lost-device ticket's details: which phone is lost and which number proved the request
+ * (both masked), the other methods the directory holds, and whether a Temporary Access Pass is
+ * needed. A pass is requested only when no other method is registered (when the directory
+ * cannot be read: when the person says they have none), and then waits for a second check.
+ */
+export function lostDeviceDetails(facts: LostDeviceFacts): LostDeviceDetails {
+  const person = facts.person;
+  const numbers = person ? numbersOnRecord(person) : [];
+  const lost = facts.lostMethod ?? (numbers.length === 1 ? numbers[0] : undefined);
+  const lostNumber = person && lost ? phoneFor(person, lost) : undefined;
+  const lostPhone = lost && lostNumber ? { method: lost, numberMasked: redactPhone(lostNumber) } : undefined;
+  const otherMethods = person ? methodsBesides(person, lost, facts.saidOtherMethod === 'yes') : undefined;
+  const otherMethodAvailable = otherMethods ? otherMethods.length > 0 : facts.saidOtherMethod === 'yes';
+  const proving = facts.provingMasked && /^\*\*\*\d{3}$/.test(facts.provingMasked) ? { numberMasked: facts.provingMasked } : undefined;
+  const remove = lostPhone ? `Remove the lost phone (${phoneLabel(lostPhone)}) from the MFA methods` : 'Find out which phone was lost and remove it from the MFA methods';
+  return {
+    otherMethodAvailable,
+    ...(otherMethods ? { otherMethods } : {}),
+    canWork: facts.canWork,
+    ...(lostPhone ? { lostPhone } : {}),
+    ...(proving ? { provingPhone: proving } : {}),
+    temporaryAccessPass: otherMethodAvailable ? { requested: false } : { requested: true, secondCheck: { status: 'pending' } },
+    actionsNeeded: otherMethodAvailable
+      ? [remove, 'No Temporary Access Pass: the person signs in with their other method ("Sign in another way")']
+      : [remove, 'Issue a Temporary Access Pass only once the second check (call-back or line manager) is recorded'],
+  };
+}
+
+/** The ticket summary of a lost phone: which one, and whether a pass is requested. */
+export function lostDeviceSummary(details: LostDeviceDetails): string {
+  const which = details.lostPhone ? `Lost phone (${phoneLabel(details.lostPhone)})` : 'Lost phone (not known which number)';
+  return details.temporaryAccessPass.requested
+    ? `${which}; no other method registered: Temporary Access Pass requested, second check pending`
+    : `${which}; another method is registered: remove the lost phone, no Temporary Access Pass`;
+}
+
+/** Whether a lost-device ticket's Temporary Access Pass still waits for its second check. */
+export function secondCheckPending(details: LostDeviceDetails): boolean {
+  return details.temporaryAccessPass.requested && details.temporaryAccessPass.secondCheck.status === 'pending';
+}
