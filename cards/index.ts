@@ -204,6 +204,8 @@ export const TICKET_CARD_VERBS = {
   endChat: 'endChat',
   /** Calls the requester's number on record: # confirms the request, 9 denies it. */
   verifyByCallback: 'verifyByCallback',
+  /** Records the second check a lost phone's Temporary Access Pass waits for (`secondCheckMethod`, `secondCheckNote`). */
+  recordSecondCheck: 'recordSecondCheck',
   /** Sent by Teams to refresh the card in place (Universal Actions `refresh`). */
   refresh: 'refreshTicket',
 } as const;
@@ -239,6 +241,8 @@ export interface TicketCardData {
     readonly cancel: boolean;
     readonly endChat: boolean;
     readonly verifyByCallback: boolean;
+    /** A Temporary Access Pass waits for its second check (shown instead of Resolve, which is refused until then). */
+    readonly recordSecondCheck: boolean;
   };
   readonly fallbackText: string;
   readonly speak: string;
@@ -248,7 +252,8 @@ export interface TicketCardData {
  * A helpdesk ticket for agents in Teams: heading, verification badge, facts, summary, notes and
  * `Action.Execute` buttons (verbs in {@link TICKET_CARD_VERBS}, each with `{ ticketId }` in
  * `data`): Claim, Add note (text and "show to the person" toggle), Resolve (resolution text),
- * Verify by call-back, and "More actions" opening End chat and Cancel. At most five buttons show
+ * Verify by call-back, and "More actions" opening End chat and Cancel. While a Temporary Access
+ * Pass waits for its second check, "Record second check" (method and note) replaces Resolve. At most five buttons show
  * at once, which every Teams client displays whole. Its `refresh` action (verb `refreshTicket`)
  * lets Teams update it in place.
  */

@@ -86,6 +86,11 @@ export function verifyByCallback(id, claimed = {}) {
   return call('POST', `/api/tickets/${encodeURIComponent(id)}/verify-by-callback`, claimed);
 }
 
+/** Records the second check a lost phone's Temporary Access Pass waits for: `method` is `line_manager` or `callback`. */
+export function recordSecondCheck(id, method, note) {
+  return call('POST', `/api/tickets/${encodeURIComponent(id)}/second-check`, { method, note });
+}
+
 export function cancel(id) {
   return call('POST', `/api/tickets/${encodeURIComponent(id)}/cancel`, {});
 }

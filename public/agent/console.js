@@ -5,7 +5,7 @@
  */
 import * as api from './api.js';
 import { renderChart } from './chart.js';
-import { PRIORITY_ORDER, TYPE_LABELS, age, callbackLine, dateTime, historyLine, requesterLine, speakerLabel, statusLabel, typeLabel, verificationBadge } from './labels.js';
+import { PRIORITY_ORDER, TYPE_LABELS, age, callbackLine, dateTime, historyLine, lostDeviceFacts, requesterLine, secondCheckPending, speakerLabel, statusLabel, typeLabel, verificationBadge } from './labels.js';
 
 /** How often the queue and the open ticket are refreshed; changes show within this time. */
 const POLL_MS = 2500;
@@ -124,6 +124,7 @@ function renderDetail() {
   fact(facts, 'Channel', t.channel);
   fact(facts, 'Opened', `${dateTime(t.createdAt)} (${age(t.createdAt)} ago)`);
   fact(facts, 'Summary', t.summary);
+  for (const [term, value] of lostDeviceFacts(t)) fact(facts, term, value);
   if (t.accountCompromised) fact(facts, 'Account', 'Flagged as compromised in the directory');
   if (t.resolution) fact(facts, 'Resolution', t.resolution);
   if (t.personNotNotified) fact(facts, 'Person', `Could not be notified: ${t.personNotNotified.reason}`);
@@ -136,7 +137,9 @@ function renderDetail() {
   $('claim').hidden = t.status !== 'open';
   $('cancel').hidden = !active;
   if (!active) $('cancel-confirm').hidden = true;
-  $('resolve-form').hidden = !(t.status === 'open' || (t.status === 'claimed' && mine));
+  const checkPending = active && secondCheckPending(t);
+  $('second-check-form').hidden = !checkPending;
+  $('resolve-form').hidden = checkPending || !(t.status === 'open' || (t.status === 'claimed' && mine));
   $('callback-form').hidden = !active;
   $('callback-claim').hidden = Boolean(t.requester && (t.requester.email || t.requester.staffId));
 
@@ -396,6 +399,23 @@ function wire() {
       (t) => {
         $('callback-claimed').value = '';
         return `Calling the number on record ending ${calling.replace(/\D/g, '').slice(-3)} for ${t.id}. The outcome will show here when the call ends.`;
+      },
+    );
+  });
+  $('second-check-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const note = $('second-check-note').value.trim();
+    if (!note) {
+      actionMessage('Say what was checked first.');
+      $('second-check-note').focus();
+      return;
+    }
+    const method = new FormData(e.target).get('method') === 'callback' ? 'callback' : 'line_manager';
+    act(
+      (id) => api.recordSecondCheck(id, method, note),
+      (t) => {
+        $('second-check-note').value = '';
+        return `Second check recorded on ${t.id}: the Temporary Access Pass may now be issued.`;
       },
     );
   });

@@ -59,6 +59,8 @@ const ACTION_WORDS = {
   callback_denied: 'recorded the call-back',
   callback_no_answer: 'recorded the call-back',
   caller_verified: 'recorded a call about the ticket',
+  second_check_recorded: 'recorded the second check',
+  alarm_repeated: 'merged a repeated report',
 };
 
 const CALLBACK_WORDS = {
@@ -96,4 +98,42 @@ export function age(iso, now = Date.now()) {
 
 export function dateTime(iso) {
   return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+const PHONE_WORDS = { mobile: 'mobile', alternateMobile: 'other mobile', officePhone: 'office phone' };
+const OTHER_METHOD_WORDS = { ...PHONE_WORDS, authenticatorApp: 'Authenticator app', fido2: 'security key', smartcard: 'smartcard' };
+const SECOND_CHECK_WORDS = { callback: 'call-back', line_manager: "line manager's confirmation" };
+
+function phoneWords(phone) {
+  const digits = String(phone.numberMasked || '').replace(/\D/g, '').slice(-3);
+  return `${PHONE_WORDS[phone.method] || 'number'} ending ${digits}`;
+}
+
+/**
+ * A lost-device ticket's rows: the lost phone and the proving number (masked), and whether a
+ * Temporary Access Pass is requested with the state of its second check. Empty for other tickets.
+ */
+export function lostDeviceFacts(ticket) {
+  if (!ticket || ticket.type !== 'lost_device' || !ticket.details) return [];
+  const d = ticket.details;
+  const tap = d.temporaryAccessPass;
+  const others = d.otherMethods && d.otherMethods.length ? ` (${d.otherMethods.map((m) => OTHER_METHOD_WORDS[m] || m).join(', ')})` : '';
+  let pass = 'Not recorded on this ticket';
+  if (tap && !tap.requested) pass = `Not needed: another method is registered${others}. Remove the lost phone only.`;
+  else if (tap && tap.secondCheck && tap.secondCheck.status === 'pending') pass = "Requested. Second check PENDING: record a call-back or the line manager's confirmation before issuing it.";
+  else if (tap && tap.secondCheck) {
+    const c = tap.secondCheck;
+    pass = `Requested. Second check recorded: ${SECOND_CHECK_WORDS[c.method] || c.method} by ${c.by}, ${dateTime(c.at)} (${c.note}).`;
+  }
+  return [
+    ['Lost phone', d.lostPhone ? phoneWords(d.lostPhone) : 'Not known: ask which phone was lost'],
+    ['Proved by', d.provingPhone ? phoneWords(d.provingPhone) : 'No number on record proved it'],
+    ['Temporary Access Pass', pass],
+  ];
+}
+
+/** Whether a ticket's Temporary Access Pass waits for its second check. */
+export function secondCheckPending(ticket) {
+  const tap = ticket && ticket.type === 'lost_device' && ticket.details ? ticket.details.temporaryAccessPass : undefined;
+  return Boolean(tap && tap.requested && tap.secondCheck && tap.secondCheck.status === 'pending');
 }

@@ -12,6 +12,8 @@ import {
   isTicketId,
   MAX_PAGE_SIZE,
   MAX_TEXT_LENGTH,
+  SECOND_CHECK_METHODS,
+  SecondCheckError,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   TICKET_TYPES,
@@ -105,6 +107,16 @@ const resolveBody = z
   .object({ agent: agentField, resolution: textField, sendToUnverifiedRequester: z.boolean({ invalid_type_error: 'must be true or false' }).optional() })
   .strict();
 const cancelBody = z.object({ agent: agentField }).strict();
+const secondCheckBody = z
+  .object({
+    method: enumOf(SECOND_CHECK_METHODS),
+    note: z
+      .string({ required_error: 'is required: say what was checked', invalid_type_error: 'must be a string' })
+      .trim()
+      .min(1, 'must not be empty: say what was checked')
+      .max(500, 'must be at most 500 characters'),
+  })
+  .strict();
 const callbackBody = z
   .object({
     /** Who the caller claims to be, used only when the ticket names nobody in the directory. */
@@ -187,6 +199,7 @@ function sha256(value: string): Buffer {
  * - `POST /api/tickets/:id/notes` `{ text, visibleToUser?, sendToUnverifiedRequester? }`
  * - `POST /api/tickets/:id/resolve` `{ resolution, sendToUnverifiedRequester? }`
  * - `POST /api/tickets/:id/verify-by-callback` `{ email?, staffId? }` → 202, a call to the requester's number on record
+ * - `POST /api/tickets/:id/second-check` `{ method, note }`: the second check a lost phone's Temporary Access Pass waits for
  * - `POST /api/tickets/:id/cancel`
  *
  * Invalid input gives 400 `{ error: 'invalid_request', fields: [{ field, message }] }`; an
@@ -308,6 +321,14 @@ export function ticketsApiRoutes(deps: TicketsApiDeps): RouteInstaller {
       }),
     );
     server.post(
+      `${TICKETS_API_PATH}/:id/second-check`,
+      handle(async (req, agent) => {
+        const id = ticketIdOf(req);
+        const body = parseWith(secondCheckBody, bodyOf(req));
+        return ok(await tickets.recordSecondCheck(id, { agent, method: body.method, note: body.note }));
+      }),
+    );
+    server.post(
       `${TICKETS_API_PATH}/:id/cancel`,
       handle(async (req, agent) => {
         const id = ticketIdOf(req);
@@ -348,6 +369,7 @@ function toHttp(err: unknown): { status: number; body: Record<string, unknown> }
   if (err instanceof InvalidTicketTransitionError) {
     return { status: 409, body: { error: 'invalid_transition', message: err.message, status: err.status } };
   }
+  if (err instanceof SecondCheckError) return { status: 409, body: { error: err.code, message: err.message } };
   if (err instanceof StoreUnavailableError) {
     return { status: 503, body: { error: 'store_unavailable', message: 'The ticket store is not answering. Please try again shortly.' } };
   }

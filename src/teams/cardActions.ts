@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { createNoticeCard, TICKET_CARD_VERBS } from '../../cards';
 import type { Logger } from '../logger';
 import { redact } from '../logger';
-import { InvalidTicketTransitionError, TicketAlreadyClaimedError, TicketNotFoundError, TicketValidationError } from '../tickets/errors';
-import { cleanDisplayName, MAX_TEXT_LENGTH, TICKET_ID_PATTERN, type Ticket } from '../tickets/model';
+import { InvalidTicketTransitionError, SecondCheckError, TicketAlreadyClaimedError, TicketNotFoundError, TicketValidationError } from '../tickets/errors';
+import { cleanDisplayName, MAX_TEXT_LENGTH, SECOND_CHECK_METHODS, TICKET_ID_PATTERN, type Ticket } from '../tickets/model';
 import type { TicketService } from '../tickets/ticketService';
 import type { CallbackVerification } from '../tickets/callbackVerification';
 import type { HelpdeskQueues } from './helpdeskQueue';
@@ -31,6 +31,8 @@ const actionDataSchema = z
     noteText: z.string().max(MAX_TEXT_LENGTH * 2).optional(),
     visibleToUser: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
     resolution: z.string().max(MAX_TEXT_LENGTH * 2).optional(),
+    secondCheckMethod: z.string().max(100).optional(),
+    secondCheckNote: z.string().max(MAX_TEXT_LENGTH).optional(),
   })
   .passthrough();
 
@@ -104,7 +106,9 @@ function refusalMessage(verb: Verb, err: unknown): string | undefined {
       : `${err.ticketId} is claimed by ${err.holder}: only ${err.holder} can do that.`;
   }
   if (err instanceof InvalidTicketTransitionError) return `${err.ticketId} is ${err.status}: it can no longer be ${pastTense(verb)}.`;
+  if (err instanceof SecondCheckError) return `${err.message}.`;
   if (err instanceof TicketValidationError) {
+    if (verb === TICKET_CARD_VERBS.recordSecondCheck) return 'Choose how it was checked and say what was checked (at most 500 characters).';
     return verb === TICKET_CARD_VERBS.addNote ? 'Write the note first (at most 4000 characters).' : 'Say how the ticket was resolved (at most 4000 characters).';
   }
   return undefined;
@@ -152,6 +156,12 @@ async function perform(verb: Verb, ticket: Ticket, agent: RelayAgent, data: Acti
     case TICKET_CARD_VERBS.cancel:
       await tickets.cancel(ticket.id, agent.name);
       return undefined;
+    case TICKET_CARD_VERBS.recordSecondCheck: {
+      const method = SECOND_CHECK_METHODS.find((m) => m === data.secondCheckMethod);
+      if (!method) return 'Choose how the second check was made: the line manager or a call-back.';
+      await tickets.recordSecondCheck(ticket.id, { agent: agent.name, method, note: data.secondCheckNote ?? '' });
+      return undefined;
+    }
     case TICKET_CARD_VERBS.verifyByCallback: {
       if (!deps.callbacks) return 'Call-backs are not available on this bot.';
       const started = await deps.callbacks.start(ticket.id, agent.name);
@@ -212,7 +222,7 @@ async function handleAction(verb: Verb, context: TurnContext, rawData: unknown, 
 
 /**
  * Registers the ticket card's `Action.Execute` verbs on the application: claim, add note,
- * resolve, cancel, end chat and refresh. Only members of the team whose channel holds the card
+ * resolve, cancel, end chat, verify by call-back, record a second check and refresh. Only members of the team whose channel holds the card
  * may press any of them (refresh included), and only on the card of the ticket the button names;
  * anyone else gets a refusal card that shows no ticket. The security team's copies are read-only. A successful action returns the
  * updated card for everyone; an action the ticket's state refuses returns the card with a

@@ -2,6 +2,7 @@ import type { Attachment } from 'botbuilder';
 import { createTicketCard, type CardJson, type TicketCardData } from '../../cards';
 import { redactPhonesInText } from '../logger';
 import type { Ticket, TicketType, VerificationEvidence } from '../tickets/model';
+import { lostDeviceFacts, secondCheckPending } from '../tickets/lostDevice';
 import { redactTranscriptText } from '../tickets/redaction';
 import type { RelayRecord } from './teamsStore';
 
@@ -83,6 +84,7 @@ export function ticketCardData(ticket: Ticket, options: TicketCardOptions = {}):
   const readOnly = options.readOnly ?? false;
   const type = TYPE_LABELS[ticket.type];
   const badge = verificationBadge(ticket.verification);
+  const pendingCheck = ticket.type === 'lost_device' && secondCheckPending(ticket.details);
   const facts = [
     { title: 'Priority', value: ticket.accountCompromised ? `${ticket.priority} (account flagged as compromised)` : ticket.priority },
     { title: 'Type', value: type },
@@ -90,6 +92,7 @@ export function ticketCardData(ticket: Ticket, options: TicketCardOptions = {}):
     { title: 'Requester', value: requesterLine(ticket) },
     { title: 'Assigned to', value: ticket.assignee ?? 'nobody yet' },
     { title: 'Channel', value: ticket.channel },
+    ...(ticket.type === 'lost_device' ? lostDeviceFacts(ticket.details, (note) => clean(note, 300)) : []),
     ...callbackFact(ticket),
   ];
   const recent = ticket.notes.slice(-CARD_RECENT_NOTES);
@@ -120,10 +123,11 @@ export function ticketCardData(ticket: Ticket, options: TicketCardOptions = {}):
     can: {
       claim: !readOnly && ticket.status === 'open',
       addNote: !readOnly,
-      resolve: !readOnly && active,
+      resolve: !readOnly && active && !pendingCheck,
       cancel: !readOnly && active,
       endChat: !readOnly && relayLive,
       verifyByCallback: !readOnly && active,
+      recordSecondCheck: !readOnly && active && pendingCheck,
     },
     fallbackText,
     speak: `Ticket ${ticket.id}, priority ${ticket.priority}, ${statusLine(ticket)}. ${type}. ${badge}.`,

@@ -49,3 +49,26 @@ export class TicketValidationError extends TicketError {
     this.name = 'TicketValidationError';
   }
 }
+
+/** Why a second check cannot be recorded, or why a ticket waits for one. */
+export type SecondCheckProblem = 'second_check_not_requested' | 'second_check_already_recorded' | 'second_check_pending';
+
+/**
+ * A lost-device ticket's Temporary Access Pass and its second check: none was requested, it is
+ * already recorded, or (when resolving) it is still pending, so the pass may not be issued yet.
+ */
+export class SecondCheckError extends TicketError {
+  constructor(
+    public readonly ticketId: string,
+    public readonly code: SecondCheckProblem,
+  ) {
+    super(
+      code === 'second_check_pending'
+        ? `Ticket ${ticketId} asks for a Temporary Access Pass: record its second check (a call-back or the line manager's confirmation) before resolving it, or cancel it if no pass is issued`
+        : code === 'second_check_already_recorded'
+          ? `Ticket ${ticketId}: the second check is already recorded`
+          : `Ticket ${ticketId} asks for no Temporary Access Pass, so it needs no second check`,
+    );
+    this.name = 'SecondCheckError';
+  }
+}

@@ -1,5 +1,5 @@
 import { methodsBesides, numbersOnRecord, phoneFor, type Person, type PhoneMethod } from '../directory/directory';
-import { redactPhone } from '../logger';
+import { redactPhone, redactPhonesInText } from '../logger';
 import type { TicketDetails } from './model';
 
 /** Details of a lost-device ticket. */
@@ -66,4 +66,35 @@ export function lostDeviceSummary(details: LostDeviceDetails): string {
 /** Whether a lost-device ticket's Temporary Access Pass still waits for its second check. */
 export function secondCheckPending(details: LostDeviceDetails): boolean {
   return details.temporaryAccessPass.requested && details.temporaryAccessPass.secondCheck.status === 'pending';
+}
+
+const METHOD_WORDS: Readonly<Record<NonNullable<LostDeviceDetails['otherMethods']>[number], string>> = {
+  ...PHONE_PLACES,
+  authenticatorApp: 'Authenticator app',
+  fido2: 'security key',
+  smartcard: 'smartcard',
+};
+
+const SECOND_CHECK_WORDS = { callback: 'call-back', line_manager: "line manager's confirmation" } as const;
+
+/**
+ * The lost-device rows agents see on a ticket (the Teams card): the lost phone and the proving
+ * number (masked), and whether a Temporary Access Pass is requested with the state of its second check.
+ * The agent's note of the check goes through `cleanNote` (by default, phone numbers redacted).
+ */
+export function lostDeviceFacts(details: LostDeviceDetails, cleanNote: (note: string) => string = redactPhonesInText): { title: string; value: string }[] {
+  const tap = details.temporaryAccessPass;
+  const others = details.otherMethods?.length ? ` (${details.otherMethods.map((m) => METHOD_WORDS[m]).join(', ')})` : '';
+  let pass: string;
+  if (!tap.requested) pass = `Not needed: another method is registered${others}. Remove the lost phone only.`;
+  else if (tap.secondCheck.status === 'pending') pass = 'Requested. Second check PENDING: record a call-back or the line manager\'s confirmation before issuing it.';
+  else {
+    const c = tap.secondCheck;
+    pass = `Requested. Second check recorded: ${SECOND_CHECK_WORDS[c.method]} by ${c.by}, ${c.at.slice(0, 16).replace('T', ' ')} UTC (${cleanNote(c.note)}).`;
+  }
+  return [
+    { title: 'Lost phone', value: details.lostPhone ? phoneLabel(details.lostPhone) : 'Not known: ask which phone was lost' },
+    { title: 'Proved by', value: details.provingPhone ? phoneLabel(details.provingPhone) : 'No number on record proved it' },
+    { title: 'Temporary Access Pass', value: pass },
+  ];
 }

@@ -15,10 +15,13 @@ import {
   TICKET_STATUSES,
   TICKET_TYPES,
   TICKET_EVENT_ACTIONS,
+  SECOND_CHECK_METHODS,
   type AgentTicketView,
   type CallbackOutcome,
   type CreateTicketInput,
   type RequesterTicketView,
+  type SecondCheck,
+  type SecondCheckMethod,
   type Ticket,
   type TicketAction,
   type TicketEventAction,
@@ -30,12 +33,14 @@ import {
 } from './model';
 import {
   InvalidTicketTransitionError,
+  SecondCheckError,
   TicketAlreadyClaimedError,
   TicketError,
   TicketNotFoundError,
   TicketValidationError,
 } from './errors';
 import type { TicketEvent, TicketNotifier } from './notifier';
+import { secondCheckPending } from './lostDevice';
 import { ticketPriority } from './priority';
 import { redactTranscriptText } from './redaction';
 
@@ -109,6 +114,14 @@ export interface ResolveInput {
   readonly sendToUnverifiedRequester?: boolean;
 }
 
+/** Input of {@link TicketService.recordSecondCheck}. */
+export interface SecondCheckInput {
+  readonly agent: string;
+  readonly method: SecondCheckMethod;
+  /** What was checked, e.g. "Line manager Jo Bloggs confirmed by phone". */
+  readonly note: string;
+}
+
 /** Dependencies of {@link TicketService}. */
 export interface TicketServiceDeps {
   readonly store: DocumentStore;
@@ -148,6 +161,11 @@ const resolveSchema = z.object({
   agent: agentNameSchema,
   resolution: z.string().trim().min(1, 'must not be empty').max(MAX_TEXT_LENGTH, `must be at most ${MAX_TEXT_LENGTH} characters`),
   sendToUnverifiedRequester: z.boolean().default(false),
+});
+const secondCheckInputSchema = z.object({
+  agent: agentNameSchema,
+  method: z.enum(SECOND_CHECK_METHODS, { errorMap: () => ({ message: `must be one of ${SECOND_CHECK_METHODS.join(', ')}` }) }),
+  note: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
 });
 const shortReasonSchema = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
 const recordEventSchema = z.object({
@@ -460,6 +478,7 @@ export class TicketService {
     return this.change(id, 'resolved', r.agent, (t, at) => {
       if (t.status === 'claimed' && t.assignee !== r.agent) return new TicketAlreadyClaimedError(t.id, t.assignee ?? 'another agent');
       if (t.status !== 'open' && t.status !== 'claimed') return new InvalidTicketTransitionError(t.id, t.status, 'resolve');
+      if (t.type === 'lost_device' && secondCheckPending(t.details)) return new SecondCheckError(t.id, 'second_check_pending');
       return {
         ...t,
         status: 'resolved',
@@ -469,6 +488,19 @@ export class TicketService {
         history: [...t.history, entry(at, r.agent, 'resolved', r.resolution)],
       };
     }, undefined, r.sendToUnverifiedRequester);
+  }
+
+  /**
+   * Records the second check a lost-device ticket's Temporary Access Pass waits for: a call-back
+   * (to a number on record or from the HR record) or the line manager's confirmation, by whom,
+   * when, and what was checked. Until then the ticket cannot be resolved.
+   * @throws SecondCheckError when the ticket asks for no pass, or the check is already recorded.
+   * @throws InvalidTicketTransitionError when it is resolved or cancelled.
+   * @throws TicketNotFoundError for an unknown id.
+   */
+  async recordSecondCheck(id: string, input: SecondCheckInput): Promise<Ticket> {
+    const c = parse(secondCheckInputSchema, input);
+    return this.change(id, 'second_check_recorded', c.agent, (t, at) => withSecondCheck(t, at, { status: 'recorded', method: c.method, by: c.agent, at, note: c.note }));
   }
 
   /**
@@ -536,15 +568,18 @@ export class TicketService {
     const ending = destinationMasked.replace(/\D/g, '').slice(-3);
     const action = CALLBACK_ACTIONS[outcome];
     const note = CALLBACK_NOTES[outcome].replace('{ending}', ending);
-    return this.change(id, action, 'bot', (t, at) => ({
-      ...t,
-      ...(outcome === 'verified' ? { verification: { verified: true as const, method: 'callback' as const, destinationMasked: `***${ending}`, at } } : {}),
-      ...(outcome === 'denied'
-        ? { priority: 'P1' as const, securityAlert: { at, reason: note }, verification: { verified: false as const, reason: `DENIED on call-back to the number on record ending ${ending}` } }
-        : {}),
-      updatedAt: at,
-      history: [...t.history, entry(at, 'bot', action, note)],
-    }));
+    return this.change(id, action, 'bot', (current, at) => {
+      // The outcome goes into the history first; a # on a lost-device ticket then also records its second check.
+      const t: Ticket = { ...current, history: [...current.history, entry(at, 'bot', action, note)] };
+      return {
+        ...(outcome === 'verified' ? verifiedByCallback(t, at, `***${ending}`, note) : t),
+        ...(outcome === 'verified' ? { verification: { verified: true as const, method: 'callback' as const, destinationMasked: `***${ending}`, at } } : {}),
+        ...(outcome === 'denied'
+          ? { priority: 'P1' as const, securityAlert: { at, reason: note }, verification: { verified: false as const, reason: `DENIED on call-back to the number on record ending ${ending}` } }
+          : {}),
+        updatedAt: at,
+      };
+    });
   }
 
   /**
@@ -681,4 +716,30 @@ function entry(at: string, by: string, action: TicketAction, note?: string): Tic
 function cancelled(t: Ticket, at: string, by: string): Change {
   if (t.status !== 'open' && t.status !== 'claimed') return new InvalidTicketTransitionError(t.id, t.status, 'cancel');
   return { ...t, status: 'cancelled', updatedAt: at, history: [...t.history, entry(at, by, 'cancelled')] };
+}
+
+/** The ticket with its Temporary Access Pass's second check recorded, or why that cannot be. */
+function withSecondCheck(t: Ticket, at: string, check: Extract<SecondCheck, { status: 'recorded' }>): Change {
+  if (t.status !== 'open' && t.status !== 'claimed') return new InvalidTicketTransitionError(t.id, t.status, 'record a second check on');
+  if (t.type !== 'lost_device' || !t.details.temporaryAccessPass.requested) return new SecondCheckError(t.id, 'second_check_not_requested');
+  if (t.details.temporaryAccessPass.secondCheck.status === 'recorded') return new SecondCheckError(t.id, 'second_check_already_recorded');
+  const note = `${check.method === 'callback' ? 'Call-back' : "Line manager's confirmation"}: ${check.note}`;
+  return {
+    ...t,
+    details: { ...t.details, temporaryAccessPass: { requested: true, secondCheck: check } },
+    updatedAt: at,
+    history: [...t.history, entry(at, check.by, 'second_check_recorded', note)],
+  };
+}
+
+/**
+ * A call-back answered with # on a lost-device ticket: the number it reached is the proving
+ * number, and a pending second check of its Temporary Access Pass is recorded as that call-back.
+ */
+function verifiedByCallback(t: Ticket, at: string, masked: string, note: string): Ticket {
+  if (t.type !== 'lost_device') return t;
+  const proven: Ticket = { ...t, details: { ...t.details, provingPhone: { numberMasked: masked } } };
+  if (!secondCheckPending(t.details)) return proven;
+  const recorded = withSecondCheck(proven, at, { status: 'recorded', method: 'callback', by: 'bot', at, note: note.slice(0, 500) });
+  return recorded instanceof TicketError || recorded === undefined ? proven : recorded;
 }

@@ -67,7 +67,7 @@ const CARDS: ReadonlyArray<readonly [string, CardJson]> = [
       notes: [{ header: 'Alice Agent · 09:05', text: 'Called the person.' }],
       transcriptLine: '12 conversation turns in the ticket: GET /api/tickets/MFA-000042',
       message: 'Bob Agent holds this ticket.',
-      can: { claim: true, addNote: true, resolve: true, cancel: true, endChat: true, verifyByCallback: true },
+      can: { claim: true, addNote: true, resolve: true, cancel: true, endChat: true, verifyByCallback: true, recordSecondCheck: false },
       fallbackText: 'MFA-000042',
       speak: 'Ticket MFA-000042',
     }).content as CardJson,

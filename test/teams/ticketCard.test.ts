@@ -15,7 +15,10 @@ function ticket(overrides: Partial<Ticket> = {}): Ticket {
       otherMethodAvailable: false,
       canWork: false,
       lostPhone: { method: 'mobile', numberMasked: '***201' },
-      temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } },
+      temporaryAccessPass: {
+        requested: true,
+        secondCheck: { status: 'recorded', method: 'line_manager', by: 'Sam Agent', at: '2025-01-31T09:30:00.000Z', note: 'Jo Bloggs confirmed by phone' },
+      },
       actionsNeeded: ['remove_authenticator'],
     },
     priority: 'P2',
@@ -74,6 +77,41 @@ describe('ticket card', () => {
     expect(inputs).toContain('"id":"noteText"');
     expect(inputs).toContain('"id":"visibleToUser"');
     expect(inputs).toContain('"id":"resolution"');
+  });
+
+  it('a lost phone: both numbers masked, and a pass waiting for its second check replaces Resolve with "Record second check"', () => {
+    const pending = ticket({
+      details: {
+        otherMethodAvailable: false,
+        canWork: false,
+        lostPhone: { method: 'alternateMobile', numberMasked: '***102' },
+        provingPhone: { numberMasked: '***101' },
+        temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } },
+        actionsNeeded: [],
+      },
+    });
+    const facts = Object.fromEntries(ticketCardData(pending).facts.map((f) => [f.title, f.value]));
+    expect(facts).toMatchObject({
+      'Lost phone': 'other mobile ending 102',
+      'Proved by': 'number ending 101',
+      'Temporary Access Pass': expect.stringMatching(/^Requested\. Second check PENDING/) as unknown,
+    });
+    const card = ticketCardAttachment(pending).content as Record<string, unknown>;
+    expect(adaptiveCardIssues(card)).toEqual([]);
+    const verbs = actionsOf(card).filter((a) => a.type === 'Action.Execute').map((a) => a.verb);
+    expect(verbs).toContain('recordSecondCheck');
+    expect(verbs).not.toContain('resolveTicket');
+    // Once recorded, Resolve is back and the card says who checked, how and when.
+    const done = ticketCardData(ticket());
+    expect(done.can).toMatchObject({ resolve: true, recordSecondCheck: false });
+    expect(done.facts.find((f) => f.title === 'Temporary Access Pass')?.value).toBe(
+      "Requested. Second check recorded: line manager's confirmation by Sam Agent, 2025-01-31 09:30 UTC (Jo Bloggs confirmed by phone).",
+    );
+    const notNeeded = ticketCardData(
+      ticket({ details: { otherMethodAvailable: true, otherMethods: ['officePhone', 'fido2'], canWork: true, temporaryAccessPass: { requested: false }, actionsNeeded: [] } }),
+    );
+    expect(notNeeded.facts.find((f) => f.title === 'Temporary Access Pass')?.value).toBe('Not needed: another method is registered (office phone, security key). Remove the lost phone only.');
+    expect(notNeeded.facts.find((f) => f.title === 'Lost phone')?.value).toBe('Not known: ask which phone was lost');
   });
 
   it('shows the verification badge both ways', () => {

@@ -482,3 +482,49 @@ describe('TicketService.countsSince', () => {
     expect(stats.counts.every((c) => c.count === 0)).toBe(true);
   });
 });
+
+describe('TicketService: the second check of a Temporary Access Pass', () => {
+  const tapTicket = () =>
+    ticketInput({
+      verification: { verified: false, reason: 'no phone method' },
+      details: {
+        otherMethodAvailable: false,
+        canWork: false,
+        lostPhone: { method: 'mobile', numberMasked: '***201' },
+        temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } },
+        actionsNeeded: [],
+      },
+    });
+
+  it('a call-back answered with # records it, as a call-back by the bot, and the number called becomes the proving number', async () => {
+    const { service } = memoryService();
+    const opened = await service.createTicket(tapTicket());
+    await expect(service.resolve(opened.id, { agent: 'Sam', resolution: 'TAP issued' })).rejects.toMatchObject({ code: 'second_check_pending' });
+    const after = await service.recordCallbackOutcome(opened.id, 'verified', '***102');
+    expect(after.type === 'lost_device' && after.details).toMatchObject({
+      provingPhone: { numberMasked: '***102' },
+      temporaryAccessPass: { requested: true, secondCheck: { status: 'recorded', method: 'callback', by: 'bot', note: expect.stringMatching(/ending 102/) as unknown } },
+    });
+    expect(after.history.map((h) => h.action)).toEqual(['created', 'callback_verified', 'second_check_recorded']);
+    expect((await service.resolve(opened.id, { agent: 'Sam', resolution: 'TAP issued' })).status).toBe('resolved');
+  });
+
+  it('a denied or unanswered call-back leaves it pending', async () => {
+    const { service } = memoryService();
+    const opened = await service.createTicket(tapTicket());
+    for (const outcome of ['no_answer', 'denied'] as const) {
+      const after = await service.recordCallbackOutcome(opened.id, outcome, '***102');
+      expect(after.type === 'lost_device' && after.details.temporaryAccessPass).toEqual({ requested: true, secondCheck: { status: 'pending' } });
+    }
+  });
+
+  it('refuses a check on a ticket that is closed, or that asks for no pass', async () => {
+    const { service } = memoryService();
+    const noPass = await service.createTicket(ticketInput());
+    await expect(service.recordSecondCheck(noPass.id, { agent: 'Sam', method: 'line_manager', note: 'ok' })).rejects.toMatchObject({ code: 'second_check_not_requested' });
+    const closed = await service.createTicket(tapTicket());
+    await service.cancel(closed.id, 'Sam');
+    await expect(service.recordSecondCheck(closed.id, { agent: 'Sam', method: 'line_manager', note: 'ok' })).rejects.toMatchObject({ code: 'invalid_transition' });
+    await expect(service.recordSecondCheck(closed.id, { agent: 'Sam\u202e', method: 'line_manager', note: 'ok' })).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+});

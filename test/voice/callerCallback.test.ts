@@ -75,7 +75,9 @@ describe('a caller-chosen call-back on the phone line', () => {
     twimlOf(await c.key('1'));
     twimlOf(await c.say('Just lost or broken'));
     expect(spoken(twimlOf(await c.key('1')))).toMatch(/key in your staff ID/);
-    return twimlOf(await c.key('100001'));
+    const which = twimlOf(await c.key('100001'));
+    expect(spoken(which)).toMatch(/Which of your phones is lost\?.*Press 1 or say Mobile ending 1 0 1\. Press 2 or say Other mobile ending 1 0 2\. Press 3 or say Office phone ending 1 0 1\./);
+    return twimlOf(await c.key('1'));
   }
 
   /** Picks the call-back to Alice's office phone: the call ends, and the stand-in records the outbound call. */

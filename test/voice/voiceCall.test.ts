@@ -148,8 +148,13 @@ describe('the phone line: Twilio webhooks through the same bot', () => {
     expect(spoken(twimlOf(await c.say('Just lost or broken')))).toMatch(/remove the lost phone/);
     expect(spoken(twimlOf(await c.key('1')))).toMatch(/key in your staff ID/);
 
-    const methods = twimlOf(await c.key('100001'));
+    // Alice has three numbers on record: which one is on the lost phone? It is never offered for the code.
+    const which = twimlOf(await c.key('100001'));
+    expectGather(which);
+    expect(spoken(which)).toMatch(/Which of your phones is lost\?.*Press 1 or say Mobile ending 1 0 1\. Press 2 or say Other mobile ending 1 0 2\. Press 3 or say Office phone ending 1 0 1\./);
+    const methods = twimlOf(await c.key('1'));
     expect(spoken(methods)).toMatch(/Press 1 or say Text to other mobile ending 1 0 2/);
+    expect(spoken(methods)).not.toMatch(/(Text to|Call to|Call me back on) mobile ending 1 0 1/);
     const sent = twimlOf(await c.key('1'));
     expect(spoken(sent)).toMatch(/sent a 6-digit code by text to your other mobile ending 1 0 2/);
     const message = outbox.list('+447700900102')[0];
@@ -171,7 +176,12 @@ describe('the phone line: Twilio webhooks through the same bot', () => {
     expect(number?.attrs.url).toBe(`${PUBLIC}/api/voice/whisper?ticket=${ticketId}`);
 
     const ticket = await t.helpdesk.tickets.get(ticketId);
-    expect(ticket).toMatchObject({ channel: 'voice', type: 'lost_device', verification: { verified: true, method: 'sms', destinationMasked: '***102' } });
+    expect(ticket).toMatchObject({
+      channel: 'voice',
+      type: 'lost_device',
+      verification: { verified: true, method: 'sms', destinationMasked: '***102' },
+      details: { lostPhone: { method: 'mobile', numberMasked: '***101' }, provingPhone: { numberMasked: '***102' }, temporaryAccessPass: { requested: false } },
+    });
 
     // The whisper tells the agent the ticket and that the caller was verified, before the call connects.
     const whisper = twimlOf(await c.post(`/api/voice/whisper?ticket=${ticketId}`, { CallStatus: 'in-progress' }));
