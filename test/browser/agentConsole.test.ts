@@ -205,6 +205,36 @@ describe("agents' console in a real browser", () => {
     await shot('6-verified-by-call-back');
   });
 
+  it('a lost phone with no other method: both numbers and the pending second check show, Resolve waits until the check is recorded', async () => {
+    const conversation = `console-lost-${randomUUID()}`;
+    const say = async (text: string) => (await send(t.baseUrl, messageActivity(conversation, text))).map((r) => r.text ?? '').join('\n');
+    for (const text of ['I lost my phone', 'No', 'Just lost or broken', "No, I can't work", 'Yes, please', 'bob.jones@example.nhs.net', 'bob.jones@example.nhs.net']) await say(text);
+    const id = /MFA-\d{6}/.exec(await say('Yes, open a ticket'))?.[0] ?? '';
+    await page.locator(`button[data-ticket="${id}"]`).click({ timeout: LIVE_WITHIN_MS });
+    await page.getByRole('heading', { name: new RegExp(`${id} · Lost phone`) }).waitFor();
+    const facts = page.locator('#detail-facts');
+    expect(await facts.innerText()).toMatch(/Lost phone\s+mobile ending 201/);
+    expect(await facts.innerText()).toMatch(/Proved by\s+No number on record proved it/);
+    expect(await facts.innerText()).toMatch(/Temporary Access Pass\s+Requested\. Second check PENDING/);
+    expect(await page.locator('#resolve-form').isHidden()).toBe(true);
+    await expectAccessible();
+    await shot('7-second-check-pending');
+
+    await page.getByLabel('Their line manager confirmed it').check();
+    await page.getByLabel('What was checked (who, how)').fill('Line manager Jo Bloggs confirmed on a Teams call');
+    await page.getByRole('button', { name: 'Record second check' }).click();
+    await page.getByText(`Second check recorded on ${id}: the Temporary Access Pass may now be issued.`).waitFor();
+    expect(await facts.innerText()).toMatch(/Second check recorded: line manager's confirmation by alice/);
+    expect(await page.locator('#second-check-form').isHidden()).toBe(true);
+    expect(await page.locator('#resolve-form').isVisible()).toBe(true);
+    expect(await page.locator('#detail-history').innerText()).toMatch(/alice recorded the second check: Line manager's confirmation: Line manager Jo Bloggs/);
+    expect(await ticketOverApi(id)).toMatchObject({
+      details: { lostPhone: { method: 'mobile', numberMasked: '***201' }, temporaryAccessPass: { requested: true, secondCheck: { status: 'recorded', method: 'line_manager', by: 'alice' } } },
+    });
+    await expectAccessible();
+    await shot('8-second-check-recorded');
+  });
+
   it('filters by type and priority', async () => {
     await page.getByLabel('Type').selectOption('suspicious_prompt');
     await page.getByText('No tickets match these filters.').waitFor();
