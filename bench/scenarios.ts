@@ -99,7 +99,7 @@ export const verificationFlow: Scenario = {
   },
 };
 
-/** A lost phone: the questions, the identity check on the other mobile, and the ticket opened. */
+/** A lost phone: the questions, which phone is lost (the mobile), the identity check on the other mobile, and the ticket opened. */
 export const ticketFlow: Scenario = {
   name: 'ticket',
   target: 'helpdesk',
@@ -109,7 +109,8 @@ export const ticketFlow: Scenario = {
     await context.say('Yes', { expect: /stolen/ });
     await context.say('Just lost or broken', { expect: /remove the lost phone from your account/ });
     await context.say('Yes, please', { expect: /NHSmail email address/ });
-    await context.say(person.email, { expect: /How should I send your code/ });
+    await context.say(person.email, { expect: /Which of your phones is lost/ });
+    await context.say('1', { expect: /How should I send your code/ });
     await context.say('1', { expect: /sent a 6-digit code/ });
     await context.say(await codeSentTo(context, person.alternateMobile), { expect: /opened ticket \*\*MFA-\d{6}\*\*/ });
   },
@@ -139,7 +140,7 @@ async function voiceTurn(context: ConversationContext, callSid: string, path: st
 
 /**
  * A whole call on the phone line, webhook by webhook: the greeting, a lost phone (spoken and
- * keyed answers), the staff ID, "text message please" for the code, the code from the dev
+ * keyed answers), the staff ID, which phone is lost, "text message please" for the code, the code from the dev
  * outbox, then the ticket and the transfer.
  */
 export const voiceCall: Scenario = {
@@ -154,7 +155,8 @@ export const voiceCall: Scenario = {
     await gather({ Digits: '1' }, /stolen/);
     await gather({ SpeechResult: 'it was just lost', Confidence: '0.9' }, /remove the lost phone/);
     await gather({ SpeechResult: 'yes please', Confidence: '0.9' }, /key in your staff ID/);
-    await gather({ Digits: person.staffId }, /How should I send your code/);
+    await gather({ Digits: person.staffId }, /Which of your phones is lost/);
+    await gather({ Digits: '1' }, /How should I send your code/);
     await gather({ SpeechResult: 'text message please', Confidence: '0.9' }, /sent a 6-digit code by text/);
     await gather({ Digits: await codeSentTo(context, person.alternateMobile) }, /opened ticket M F A[\s\S]*<Dial/);
   },
