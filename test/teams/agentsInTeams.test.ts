@@ -342,6 +342,43 @@ describe('Helpdesk agents in Teams', () => {
     });
   });
 
+  describe('a lost phone that needs a Temporary Access Pass', () => {
+    it('shows both masked numbers and the pending second check; Resolve waits until an agent records it on the card', async () => {
+      const lost = await openTicket('a:lost-tap', {
+        verification: { verified: false, reason: 'no phone method' },
+        details: {
+          otherMethodAvailable: false,
+          canWork: false,
+          lostPhone: { method: 'mobile', numberMasked: '***201' },
+          temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } },
+          actionsNeeded: ['Remove the lost phone (mobile ending 201) from the MFA methods'],
+        },
+      });
+      const posted = cardOf(connector.sentTo(HELPDESK_TEAM).find((a) => JSON.stringify(a.body).includes(lost.id))!.body);
+      expect(JSON.stringify(posted)).toContain('mobile ending 201');
+      expect(JSON.stringify(posted)).toContain('Second check PENDING');
+      expect(verbsOf(posted)).toEqual(['claimTicket', 'addNote', 'recordSecondCheck', 'verifyByCallback', 'cancelTicket']);
+
+      // A Resolve sent anyway (an old card, a forged button) is refused with the reason.
+      const early = await act(lost.id, ALICE, 'resolveTicket', { resolution: 'TAP issued' });
+      expect(JSON.stringify(early.card)).toContain('record its second check');
+      expect((await ticket(lost.id)).status).toBe('open');
+      const noMethod = await act(lost.id, ALICE, 'recordSecondCheck', { secondCheckMethod: 'a hunch', secondCheckNote: 'seemed fine' });
+      expect(JSON.stringify(noMethod.card)).toContain('Choose how the second check was made');
+
+      const { postedId } = await act(lost.id, ALICE, 'recordSecondCheck', { secondCheckMethod: 'line_manager', secondCheckNote: 'Jo Bloggs confirmed on a call' });
+      const recorded = await ticket(lost.id);
+      expect(recorded.type === 'lost_device' && recorded.details.temporaryAccessPass).toMatchObject({
+        requested: true,
+        secondCheck: { status: 'recorded', method: 'line_manager', by: 'Alice Agent', note: 'Jo Bloggs confirmed on a call' },
+      });
+      const latest = cardOf(connector.updatesOf(postedId).at(-1)!.body);
+      expect(JSON.stringify(latest)).toContain("Second check recorded: line manager's confirmation by Alice Agent");
+      expect(verbsOf(latest)).toContain('resolveTicket');
+      expect(verbsOf(latest)).not.toContain('recordSecondCheck');
+    });
+  });
+
   describe('when the person cannot be reached', () => {
     it('403 BotNotInConversationRoster: the ticket is marked, the card says so, nothing is retried', async () => {
       connector.unreachable.set('a:removed-bot', 'roster403');
