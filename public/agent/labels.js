@@ -118,7 +118,7 @@ export function lostDeviceFacts(ticket) {
   const d = ticket.details;
   const tap = d.temporaryAccessPass;
   const others = d.otherMethods && d.otherMethods.length ? ` (${d.otherMethods.map((m) => OTHER_METHOD_WORDS[m] || m).join(', ')})` : '';
-  let pass = 'Not recorded on this ticket';
+  let pass = 'Not recorded on this ticket (opened before the bot asked which phone was lost)';
   if (tap && !tap.requested) pass = `Not needed: another method is registered${others}. Remove the lost phone only.`;
   else if (tap && tap.secondCheck && tap.secondCheck.status === 'pending') pass = "Requested. Second check PENDING: record a call-back or the line manager's confirmation before issuing it.";
   else if (tap && tap.secondCheck) {

@@ -63,9 +63,19 @@ export function lostDeviceSummary(details: LostDeviceDetails): string {
     : `${which}; another method is registered: remove the lost phone, no Temporary Access Pass`;
 }
 
+/**
+ * A lost-device ticket's Temporary Access Pass; `undefined` on a ticket stored before tickets
+ * recorded it (read from the store as it was written).
+ */
+export function passOf(details: LostDeviceDetails): LostDeviceDetails['temporaryAccessPass'] | undefined {
+  const stored: Partial<LostDeviceDetails> = details;
+  return stored.temporaryAccessPass;
+}
+
 /** Whether a lost-device ticket's Temporary Access Pass still waits for its second check. */
 export function secondCheckPending(details: LostDeviceDetails): boolean {
-  return details.temporaryAccessPass.requested && details.temporaryAccessPass.secondCheck.status === 'pending';
+  const tap = passOf(details);
+  return tap?.requested === true && tap.secondCheck.status === 'pending';
 }
 
 const METHOD_WORDS: Readonly<Record<NonNullable<LostDeviceDetails['otherMethods']>[number], string>> = {
@@ -83,10 +93,11 @@ const SECOND_CHECK_WORDS = { callback: 'call-back', line_manager: "line manager'
  * The agent's note of the check goes through `cleanNote` (by default, phone numbers redacted).
  */
 export function lostDeviceFacts(details: LostDeviceDetails, cleanNote: (note: string) => string = redactPhonesInText): { title: string; value: string }[] {
-  const tap = details.temporaryAccessPass;
+  const tap = passOf(details);
   const others = details.otherMethods?.length ? ` (${details.otherMethods.map((m) => METHOD_WORDS[m]).join(', ')})` : '';
   let pass: string;
-  if (!tap.requested) pass = `Not needed: another method is registered${others}. Remove the lost phone only.`;
+  if (!tap) pass = 'Not recorded on this ticket (opened before the bot asked which phone was lost)';
+  else if (!tap.requested) pass = `Not needed: another method is registered${others}. Remove the lost phone only.`;
   else if (tap.secondCheck.status === 'pending') pass = 'Requested. Second check PENDING: record a call-back or the line manager\'s confirmation before issuing it.';
   else {
     const c = tap.secondCheck;

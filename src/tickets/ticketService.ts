@@ -40,7 +40,7 @@ import {
   TicketValidationError,
 } from './errors';
 import type { TicketEvent, TicketNotifier } from './notifier';
-import { secondCheckPending } from './lostDevice';
+import { passOf, secondCheckPending } from './lostDevice';
 import { ticketPriority } from './priority';
 import { redactTranscriptText } from './redaction';
 
@@ -721,8 +721,9 @@ function cancelled(t: Ticket, at: string, by: string): Change {
 /** The ticket with its Temporary Access Pass's second check recorded, or why that cannot be. */
 function withSecondCheck(t: Ticket, at: string, check: Extract<SecondCheck, { status: 'recorded' }>): Change {
   if (t.status !== 'open' && t.status !== 'claimed') return new InvalidTicketTransitionError(t.id, t.status, 'record a second check on');
-  if (t.type !== 'lost_device' || !t.details.temporaryAccessPass.requested) return new SecondCheckError(t.id, 'second_check_not_requested');
-  if (t.details.temporaryAccessPass.secondCheck.status === 'recorded') return new SecondCheckError(t.id, 'second_check_already_recorded');
+  const tap = t.type === 'lost_device' ? passOf(t.details) : undefined;
+  if (t.type !== 'lost_device' || !tap?.requested) return new SecondCheckError(t.id, 'second_check_not_requested');
+  if (tap.secondCheck.status === 'recorded') return new SecondCheckError(t.id, 'second_check_already_recorded');
   const note = `${check.method === 'callback' ? 'Call-back' : "Line manager's confirmation"}: ${check.note}`;
   return {
     ...t,

@@ -112,6 +112,10 @@ describe('ticket card', () => {
     );
     expect(notNeeded.facts.find((f) => f.title === 'Temporary Access Pass')?.value).toBe('Not needed: another method is registered (office phone, security key). Remove the lost phone only.');
     expect(notNeeded.facts.find((f) => f.title === 'Lost phone')?.value).toBe('Not known: ask which phone was lost');
+    // A ticket stored before tickets recorded the pass still renders, with Resolve.
+    const older = ticketCardData({ ...ticket(), details: { otherMethodAvailable: false, canWork: false, actionsNeeded: [] } } as unknown as Ticket);
+    expect(older.facts.find((f) => f.title === 'Temporary Access Pass')?.value).toMatch(/^Not recorded on this ticket/);
+    expect(older.can).toMatchObject({ resolve: true, recordSecondCheck: false });
   });
 
   it('shows the verification badge both ways', () => {
