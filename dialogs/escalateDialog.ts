@@ -1,22 +1,18 @@
 import { TurnContext } from 'botbuilder';
 import {
   DialogTurnStatus,
-  TextPrompt,
   WaterfallDialog,
   type DialogContext,
   type DialogTurnResult,
   type FoundChoice,
-  type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { isEmailAddress } from '../src/knowledge/identifiers';
 import type { CreateTicketInput, TicketService } from '../src/tickets';
 import { lostDeviceSummary } from '../src/tickets/lostDevice';
 import type { TicketFloodGuard } from '../src/tickets/ticketFloodGuard';
 import type { TranscriptLog } from '../src/tickets/transcriptLog';
 import { conversationIdOf } from './codeChallenge';
 import {
-  EXCEPTION_DURATIONS,
   NO_TICKET_TEXT,
   OPEN_ANYWAY,
   TICKET_REFUSED_TEXT,
@@ -32,10 +28,11 @@ import {
   type EscalateValues,
   type ExceptionForm,
 } from './escalateTicket';
+import { EXCEPTION_FORM, exceptionFormDialogs } from './exceptionForm';
 import { HELPDESK_PHONE } from './facts';
 import { HelpdeskDialog } from './helpdeskDialog';
 import type { TopicOutcome } from './outcome';
-import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions, limitAttempts, textOptions } from './prompts';
+import { CHOICE_PROMPT, HelpdeskChoicePrompt, choiceOptions } from './prompts';
 import { PROVE_NEW_NUMBER_DIALOG, ProveNewNumberDialog, type ProveNewNumberOptions, type ProveNewNumberResult } from './proveNewNumberDialog';
 import { say } from './reply';
 import { isVerifyIdentityResult, type NotVerified, type VerifyIdentityDeps, type VerifyIdentityOptions, type VerifyIdentityResult } from './verifyIdentity';
@@ -44,8 +41,6 @@ import { VERIFY_IDENTITY_DIALOG, VerifyIdentityDialog } from './verifyIdentityDi
 /** Id of the hand-over conversation. */
 export const ESCALATE_DIALOG = 'escalateDialog';
 const STEPS = 'escalateDialog.steps';
-const EXCEPTION_FORM = 'escalateDialog.exceptionForm';
-const MANAGER_PROMPT = 'escalateDialog.managerEmail';
 const CHECK_PROMPT = 'escalateDialog.checkFirst';
 
 /** Services the hand-over needs. */
@@ -55,14 +50,6 @@ export interface EscalateDeps extends VerifyIdentityDeps {
   /** Budgets of unverified tickets. */
   readonly floodGuard: TicketFloodGuard;
 }
-
-/** Other ways of saying each duration. */
-const DURATION_SYNONYMS: Readonly<Record<(typeof EXCEPTION_DURATIONS)[number], readonly string[]>> = {
-  '1 month': ['one month', 'a month', 'four weeks'],
-  '3 months': ['three months', 'a quarter', 'twelve weeks'],
-  '6 months': ['six months', 'half a year'],
-  '12 months': ['twelve months', 'a year', '1 year', 'one year'],
-};
 
 const CHECK_FIRST = { yes: "Yes, check it's me", no: 'No, just pass me on' } as const;
 
@@ -81,10 +68,9 @@ export class EscalateDialog extends HelpdeskDialog {
     super(ESCALATE_DIALOG);
     this.addDialog(new HelpdeskChoicePrompt(CHOICE_PROMPT));
     this.addDialog(new HelpdeskChoicePrompt(CHECK_PROMPT));
-    this.addDialog(new TextPrompt(MANAGER_PROMPT, limitAttempts(this.managerEmailValidator.bind(this))));
     this.addDialog(new VerifyIdentityDialog(deps));
     this.addDialog(new ProveNewNumberDialog(deps));
-    this.addDialog(new WaterfallDialog(EXCEPTION_FORM, [this.durationStep.bind(this), this.managerStep.bind(this), this.formDoneStep.bind(this)]));
+    for (const dialog of exceptionFormDialogs()) this.addDialog(dialog);
     this.addDialog(
       new WaterfallDialog<EscalateOptions>(STEPS, [
         this.offerCheckStep.bind(this),
@@ -227,26 +213,4 @@ export class EscalateDialog extends HelpdeskDialog {
     await step.context.sendActivity(say(confirmation(ticket, options.type, v)));
     return step.endDialog({ kind: 'done' } satisfies TopicOutcome);
   }
-
-  private async durationStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.prompt(CHOICE_PROMPT, choiceOptions('How long do you need the exception for?', EXCEPTION_DURATIONS.map((title) => ({ title, synonyms: DURATION_SYNONYMS[title] }))));
-  }
-
-  private async managerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    (step.values as Partial<ExceptionForm>).duration = (step.result as FoundChoice).value;
-    return step.prompt(MANAGER_PROMPT, textOptions("What is your line manager's email address? The local administrator may check with them."));
-  }
-
-  private async managerEmailValidator(prompt: PromptValidatorContext<string>): Promise<boolean> {
-    if (isEmailAddress(prompt.recognized.value)) return true;
-    await prompt.context.sendActivity(say("That doesn't look like an email address. Please type your line manager's email, for example jo.bloggs@example.nhs.net."));
-    return false;
-  }
-
-  private async formDoneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const duration = (step.values as Partial<ExceptionForm>).duration ?? EXCEPTION_DURATIONS[0];
-    const form: ExceptionForm = { duration, lineManagerEmail: String(step.result).trim().toLowerCase() };
-    return step.endDialog(form);
-  }
 }
-
