@@ -5,6 +5,8 @@ import { menuMessage } from './menu';
 import type { TopicOutcome } from './outcome';
 import { submissionAsText, takeGaveUp } from './prompts';
 import { say } from './reply';
+import { switchesTopic } from './topicSwitch';
+import type { NewRequest } from './answerDialog';
 
 /** Help text shown when the user asks for help in the middle of a conversation. */
 export const HELP_TEXT =
@@ -13,7 +15,8 @@ export const HELP_TEXT =
 /**
  * Base for every conversation of the bot. It handles the global interruptions at any step:
  * help (re-prompts), cancel, start over (back to the menu) and "talk to a person", and a
- * prompt that gave up after two re-prompts.
+ * prompt that gave up after two re-prompts. A guided flow under the main dialog also ends when,
+ * instead of answering one of its choices, the person asks for something else.
  */
 export abstract class HelpdeskDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
@@ -24,6 +27,11 @@ export abstract class HelpdeskDialog extends ComponentDialog {
     }
     const result = this.delegatesInterruptions(innerDc) ? undefined : await this.interrupt(innerDc);
     if (result) return result;
+    if (await switchesTopic(innerDc, this.id)) {
+      // A new question instead of an answer: the flow ends and the main dialog reads the message afresh.
+      await innerDc.cancelAllDialogs();
+      return { status: DialogTurnStatus.complete, result: { kind: 'newRequest' } satisfies NewRequest };
+    }
     const continued = await super.onContinueDialog(innerDc);
     if (continued.status === DialogTurnStatus.waiting && takeGaveUp(innerDc.context)) return this.onPromptGaveUp(innerDc);
     return continued;

@@ -1,5 +1,5 @@
 import { ActivityTypes } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { parseKnowledgeSubmit } from '../cards';
 import { normaliseCommand } from '../src/knowledge/commands';
 import type { HelpdeskSlots } from '../src/knowledge/entities';
@@ -13,6 +13,7 @@ import { ESCALATE_DIALOG, EscalateDialog, type EscalateDeps } from './escalateDi
 import { ExceptionRequestDialog } from './exceptionRequestDialog';
 import { LAST_TOPIC_DIALOG, LastTopicDialog, type LastTopicOptions, type LastTopicRequest } from './lastTopicDialog';
 import { LostDeviceDialog } from './lostDeviceDialog';
+import { MAIN_WATERFALL, offerTopicSwitch } from './topicSwitch';
 import { DIRECT_DIALOGS, FLOW_ENTRIES, TOPIC_DIALOGS, commandRoute, entryDialogStart, menuSubmission, personHandoff, stuckHandoff, withPersonOption } from './mainRouting';
 import { menuMessage, TOPIC } from './menu';
 import { NewDeviceDialog } from './newDeviceDialog';
@@ -27,7 +28,6 @@ export { PERSON_OPTION } from './mainRouting';
 
 /** Id of the root dialog. */
 export const MAIN_DIALOG = 'mainDialog';
-const MAIN_WATERFALL = 'mainDialog.waterfall';
 
 /** Text of the fallback when a card or button could not be placed. */
 export const FALLBACK_TEXT = "Sorry, I didn't quite get that. Pick one of the topics below, or ask your question in a different way.";
@@ -65,6 +65,9 @@ interface RouteOptions {
   readonly keep?: LastTopicOptions;
 }
 
+/** How sure the recognizer must be of another entry for a message at a flow's question to leave the flow. */
+const TOPIC_SWITCH_SCORE = 0.8;
+
 /** Values of the main waterfall. */
 interface RouteValues {
   /** The entry of the guided flow begun this time round, if any. */
@@ -98,6 +101,22 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new LastTopicDialog());
     this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterRouteStep.bind(this)]));
     this.initialDialogId = MAIN_WATERFALL;
+  }
+
+  /** Every turn, the guided flows may ask whether a message at one of their questions is a new request. */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    offerTopicSwitch(innerDc.context, async (text, flowId) => {
+      const recognition = await this.understanding.recognize(text);
+      // A menu topic or command that starts another flow ("I lost my phone"); help, cancel and the rest are interruptions.
+      if (recognition.command) {
+        const route = commandRoute(recognition.command, recognition.entities);
+        return route?.kind === 'dialog' && route.start.id !== flowId;
+      }
+      const c = recognition.classification;
+      if (c.kind === 'near_domain') return c.score >= TOPIC_SWITCH_SCORE;
+      return c.kind === 'answer' && c.score >= TOPIC_SWITCH_SCORE && c.entry.id !== FLOW_ENTRIES[flowId];
+    });
+    return super.onContinueDialog(innerDc);
   }
 
   /** Decides what this turn is about and starts it. */

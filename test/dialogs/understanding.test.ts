@@ -74,6 +74,34 @@ const transcripts: [string, Turn[]][] = [
     ],
   ],
   [
+    'a new request typed at a flow\'s question instead of an answer leaves the flow and is taken up',
+    [
+      ['how do i move authenticator over to my new iphone', [/iCloud backup/, /step by step/, /Did that get you set up\?/]],
+      ['i lost my phone', [/Sorry to hear that/, /another sign-in method/]],
+    ],
+  ],
+  [
+    'a near-domain question typed at a flow\'s question gets its honest reply instead of a re-prompt',
+    [
+      ['how do i move authenticator over to my new iphone', [/iCloud backup/, /step by step/, /Did that get you set up\?/]],
+      ['why is my account blocked', notMfa(/local administrator/)],
+    ],
+  ],
+  [
+    'an answer that picks one of the choices stays in the flow, even when it sounds like a topic of its own',
+    [
+      ['I lost my phone', [/Sorry to hear that/, /another sign-in method/]],
+      ['yes, the authenticator app on my tablet', /Could the phone have been stolen\?/],
+    ],
+  ],
+  [
+    'a message at a flow\'s question that is neither a choice nor a clear request is asked again',
+    [
+      ['how do i move authenticator over to my new iphone', [/iCloud backup/, /step by step/, /Did that get you set up\?/]],
+      ['and what about on android?', /Sorry, I didn't catch that/],
+    ],
+  ],
+  [
     'after an answer has been rated, a follow-up is still read against it',
     [
       ['does mfa need an internet connection?', [answers('internet_needed'), feedback]],

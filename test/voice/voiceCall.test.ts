@@ -219,6 +219,16 @@ describe('the phone line: Twilio webhooks through the same bot', () => {
     expect(spoken(third)).toMatch(/opened ticket M F A/);
   });
 
+  it('a caller who asks for something else at a question is taken to it, not asked again', async () => {
+    const c = caller();
+    twimlOf(await c.start());
+    const steps = twimlOf(await c.say('how do i move authenticator over to my new iphone'));
+    expect(spoken(steps)).toMatch(/Did that get you set up/);
+    const answer = twimlOf(await c.say('I lost my phone'));
+    expectGather(answer);
+    expect(spoken(answer)).toMatch(/another sign-in method/);
+  });
+
   it('junk: a 5 KB speech result gets a re-prompt in valid TwiML', async () => {
     const c = caller();
     twimlOf(await c.start());
