@@ -13,8 +13,8 @@ import { ESCALATE_DIALOG, EscalateDialog, type EscalateDeps } from './escalateDi
 import { ExceptionRequestDialog } from './exceptionRequestDialog';
 import { LAST_TOPIC_DIALOG, LastTopicDialog, type LastTopicOptions, type LastTopicRequest } from './lastTopicDialog';
 import { LostDeviceDialog } from './lostDeviceDialog';
-import { MAIN_WATERFALL, offerTopicSwitch } from './topicSwitch';
-import { DIRECT_DIALOGS, FLOW_ENTRIES, TOPIC_DIALOGS, commandRoute, entryDialogStart, menuSubmission, personHandoff, stuckHandoff, withPersonOption } from './mainRouting';
+import { MAIN_WATERFALL, offerTopicSwitch, type TopicSwitch } from './topicSwitch';
+import { DIRECT_DIALOGS, FLOW_ENTRIES, TOPIC_DIALOGS, commandRoute, entryDialogStart, leavesFlow, menuSubmission, personHandoff, stuckHandoff, withPersonOption } from './mainRouting';
 import { menuMessage, TOPIC } from './menu';
 import { NewDeviceDialog } from './newDeviceDialog';
 import { isTopicOutcome, type TopicOutcome } from './outcome';
@@ -65,9 +65,6 @@ interface RouteOptions {
   readonly keep?: LastTopicOptions;
 }
 
-/** How sure the recognizer must be of another entry for a message at a flow's question to leave the flow. */
-const TOPIC_SWITCH_SCORE = 0.8;
-
 /** Values of the main waterfall. */
 interface RouteValues {
   /** The entry of the guided flow begun this time round, if any. */
@@ -84,11 +81,13 @@ interface RouteValues {
 export class MainDialog extends ComponentDialog {
   private readonly understanding: Understanding;
   private readonly lookup: EntryLookup;
+  private readonly topicSwitch: TopicSwitch;
 
   constructor(deps: MainDialogDeps) {
     super(MAIN_DIALOG);
     this.understanding = deps.understanding;
     this.lookup = (id) => deps.understanding.lookupEntry(id);
+    this.topicSwitch = async (text, flowId) => leavesFlow(await deps.understanding.recognize(text), flowId);
     this.addDialog(new LostDeviceDialog());
     this.addDialog(new ChangeMethodDialog(this.lookup));
     this.addDialog(new NewDeviceDialog(this.lookup));
@@ -105,17 +104,7 @@ export class MainDialog extends ComponentDialog {
 
   /** Every turn, the guided flows may ask whether a message at one of their questions is a new request. */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    offerTopicSwitch(innerDc.context, async (text, flowId) => {
-      const recognition = await this.understanding.recognize(text);
-      // A menu topic or command that starts another flow ("I lost my phone"); help, cancel and the rest are interruptions.
-      if (recognition.command) {
-        const route = commandRoute(recognition.command, recognition.entities);
-        return route?.kind === 'dialog' && route.start.id !== flowId;
-      }
-      const c = recognition.classification;
-      if (c.kind === 'near_domain') return c.score >= TOPIC_SWITCH_SCORE;
-      return c.kind === 'answer' && c.score >= TOPIC_SWITCH_SCORE && c.entry.id !== FLOW_ENTRIES[flowId];
-    });
+    offerTopicSwitch(innerDc.context, this.topicSwitch);
     return super.onContinueDialog(innerDc);
   }
 

@@ -1,6 +1,7 @@
 import { ActionTypes, type Activity } from 'botbuilder';
 import type { CommandIntent } from '../src/knowledge/commands';
 import type { HelpdeskEntities, HelpdeskSlots } from '../src/knowledge/entities';
+import type { HelpdeskRecognition } from '../src/knowledge/recognizer';
 import type { KnowledgeDialog, KnowledgeEntry } from '../src/knowledge/types';
 import { CHANGE_METHOD_DIALOG, type ChangeMethodOptions } from './changeMethodDialog';
 import { ESCALATE_DIALOG } from './escalateDialog';
@@ -134,4 +135,23 @@ const COMMAND_ROUTES: Readonly<Partial<Record<CommandIntent, (e: HelpdeskEntitie
 /** What a top-level command starts, with its entities (e.g. the ticket id); `undefined` for other commands. */
 export function commandRoute(intent: CommandIntent, entities: HelpdeskEntities): CommandRoute | undefined {
   return COMMAND_ROUTES[intent]?.(entities);
+}
+
+/** How sure the recognizer must be of another entry for a message at a flow's question to leave the flow. */
+const TOPIC_SWITCH_SCORE = 0.8;
+
+/**
+ * Whether a message typed at a question of the guided flow `flowId`, picking none of its
+ * choices, asks for something else: a menu topic or command that starts another flow ("I lost
+ * my phone"; help, cancel and the rest are interruptions), another entry or a near-domain
+ * question the recognizer is sure of.
+ */
+export function leavesFlow(recognition: HelpdeskRecognition, flowId: string): boolean {
+  if (recognition.command) {
+    const route = commandRoute(recognition.command, recognition.entities);
+    return route?.kind === 'dialog' && route.start.id !== flowId;
+  }
+  const c = recognition.classification;
+  if (c.kind === 'near_domain') return c.score >= TOPIC_SWITCH_SCORE;
+  return c.kind === 'answer' && c.score >= TOPIC_SWITCH_SCORE && c.entry.id !== FLOW_ENTRIES[flowId];
 }
