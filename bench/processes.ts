@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { httpJson } from './load';
@@ -11,6 +11,8 @@ export interface ServerProcess {
   readonly startupMs: number;
   /** Resident memory of the process now, in MB (undefined where `/proc` is not available). */
   rssMb(): number | undefined;
+  /** CPU time the process has used so far (user and system, every thread), in ms (undefined where `/proc` is not available). */
+  cpuMs(): number | undefined;
   /** Stops the process (SIGTERM, then SIGKILL after 5 s). */
   stop(): Promise<void>;
 }
@@ -39,6 +41,24 @@ export function rssOf(pid: number | undefined): number | undefined {
   }
 }
 
+/** Clock ticks per second of `/proc/<pid>/stat` times (`getconf CLK_TCK`, almost always 100). */
+let ticksPerSecond: number | undefined;
+
+/** CPU time a process has used (user and system, all its threads), in ms, from `/proc/<pid>/stat`. */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // The fields after the command name, which is in parentheses and may itself hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    // utime and stime are fields 14 and 15 of the line: indexes 11 and 12 here, where the state is 0.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Options of {@link startServer}. */
 export interface StartOptions {
   readonly name: string;
@@ -48,7 +68,7 @@ export interface StartOptions {
   readonly port: number;
   /** How long to wait for `/healthz` (default 60 s). */
   readonly timeoutMs?: number;
-  /** Which process's memory to report: the one spawned, or its only child (for `npm start`). */
+  /** Which process's memory and CPU time to report: the one spawned, or its only child (for `npm start`). */
   readonly memoryOf?: 'self' | 'child';
 }
 
@@ -108,7 +128,7 @@ export async function startServer(options: StartOptions): Promise<ServerProcess>
     if (options.memoryOf !== 'child') return child.pid;
     return descendants(child.pid).at(-1) ?? child.pid;
   };
-  return { name: options.name, baseUrl, startupMs, rssMb: () => rssOf(memoryPid()), stop };
+  return { name: options.name, baseUrl, startupMs, rssMb: () => rssOf(memoryPid()), cpuMs: () => cpuMsOf(memoryPid()), stop };
 }
 
 /** Every descendant of a process, depth first, from `/proc/<pid>/task/<pid>/children`. */

@@ -4,6 +4,7 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
+import { KeptClientsAuthentication } from './bot/connectorCache';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { createHelpdeskApplication } from './bot/helpdeskBot';
@@ -161,7 +162,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     MicrosoftAppTenantId: config.microsoftApp.tenantId ?? '',
     MicrosoftAppType: config.microsoftApp.type ?? (config.microsoftApp.id ? 'MultiTenant' : ''),
   };
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
+  const adapter = new CloudAdapter(new KeptClientsAuthentication(new ConfigurationBotFrameworkAuthentication(authOptions)));
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
   // The web chat page's channel: the bot's own Direct Line, with its conversations in the store.
   const directLineSignals = new ConversationSignals();

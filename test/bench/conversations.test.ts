@@ -1,4 +1,5 @@
 import { runBench } from '../../bench/conversations';
+import { cpuMsOf } from '../../bench/processes';
 import { SCENARIOS } from '../../bench/scenarios';
 
 describe('npm run bench', () => {
@@ -13,11 +14,15 @@ describe('npm run bench', () => {
       const around = (report.loads[i - 1].turnsPerSecond + report.loads[i + 1].turnsPerSecond) / 2;
       // Rounded to two decimals.
       expect(Math.abs((load.ratioToEcho ?? Infinity) - load.turnsPerSecond / around)).toBeLessThanOrEqual(0.005 + 1e-9);
+      // CPU per turn is read in 10 ms ticks, so a quick run may see none; when both sides saw some, the ratio is theirs.
+      const echoCpu = ((report.loads[i - 1].serverCpuMsPerTurn ?? NaN) + (report.loads[i + 1].serverCpuMsPerTurn ?? NaN)) / 2;
+      if (load.cpuRatioToEcho !== undefined) expect(Math.abs(load.cpuRatioToEcho - echoCpu / (load.serverCpuMsPerTurn ?? NaN))).toBeLessThanOrEqual(0.005 + 1e-9);
     }
     for (const load of report.loads) {
       expect({ scenario: load.scenario, errors: load.errors, errorSamples: load.errorSamples }).toEqual({ scenario: load.scenario, errors: 0, errorSamples: undefined });
       expect(load.turns).toBeGreaterThanOrEqual(2 * 4);
       expect(load.p99Ms).toBeGreaterThanOrEqual(load.p50Ms);
+      expect(load.serverCpuMsPerTurn).toBeGreaterThanOrEqual(0);
     }
     expect(report.loads.find((l) => l.scenario === 'faq')?.ratioToEcho).toBeGreaterThan(0);
     expect(Object.keys(report.summary)).toEqual(SCENARIOS.map((s) => s.name));
@@ -30,4 +35,21 @@ describe('npm run bench', () => {
     expect(voice?.metrics?.voiceServerMsP99).toBeGreaterThanOrEqual(voice?.metrics?.voiceServerMsP50 ?? Infinity);
     expect(report.targets.voiceServerP99Ms?.value).toBe(report.summary.voice.metrics?.voiceServerMsP99);
   }, 300_000);
+});
+
+describe('cpuMsOf', () => {
+  it("reads a process's CPU time from /proc as Node itself counts it", () => {
+    const before = cpuMsOf(process.pid) ?? NaN;
+    const usageBefore = process.cpuUsage();
+    const until = performance.now() + 200;
+    let spin = 0;
+    while (performance.now() < until) spin += 1;
+    const usage = process.cpuUsage(usageBefore);
+    const seen = (cpuMsOf(process.pid) ?? NaN) - before;
+    expect(spin).toBeGreaterThan(0);
+    // /proc counts in 10 ms ticks; the whole process (its other threads too) may add a little.
+    expect(seen).toBeGreaterThanOrEqual((usage.user + usage.system) / 1000 - 20);
+    expect(seen).toBeLessThanOrEqual((usage.user + usage.system) / 1000 + 60);
+    expect(cpuMsOf(2 ** 22 + 12345)).toBeUndefined();
+  });
 });
