@@ -304,6 +304,8 @@ export type KnowledgeCardSubmit = z.infer<typeof knowledgeSubmitSchema>;
  * @returns the typed submission, or `undefined` when the value is not one of them
  */
 export function parseKnowledgeSubmit(value: unknown): KnowledgeCardSubmit | undefined {
+  // Typed messages carry no value: nothing to parse, and no schema error to build.
+  if (value === null || typeof value !== 'object') return undefined;
   const parsed = knowledgeSubmitSchema.safeParse(value);
   return parsed.success ? parsed.data : undefined;
 }

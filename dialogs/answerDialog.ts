@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ComponentDialog, recognizeChoices, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ActivityTypes, InputHints } from 'botbuilder';
+import { Dialog, recognizeChoices, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { recognizeCommand } from '../src/knowledge/commands';
 import type { FeedbackLog } from '../src/knowledge/feedbackLog';
 import { answerMessage, FEEDBACK_CHOICES, feedbackMessage, type EntryLookup } from './answerMessage';
@@ -10,8 +11,6 @@ import { say } from './reply';
 
 /** Id of the dialog that answers with a knowledge entry and asks once whether it helped. */
 export const ANSWER_DIALOG = 'answerDialog';
-const ANSWER_WATERFALL = 'answerDialog.waterfall';
-const FEEDBACK_PROMPT = 'answerDialog.feedback';
 
 /** Begin options of {@link AnswerDialog}. */
 export interface AnswerOptions {
@@ -48,8 +47,8 @@ export function isNewRequest(result: unknown): result is NewRequest {
   return typeof result === 'object' && result !== null && (result as { kind?: unknown }).kind === 'newRequest';
 }
 
-/** Values kept while waiting for "did this help?". */
-interface AnswerValues {
+/** What the dialog keeps in its instance state while waiting for "did this help?". */
+interface AnswerState {
   entryId?: string;
   /** Id of the turn that was answered: the answer's id for its rating. */
   answerId?: string;
@@ -62,54 +61,65 @@ interface AnswerValues {
  * invokes. Elsewhere it asks "Did this answer help?" with Yes and No; anything else the person
  * says ends the dialog with a {@link NewRequest}. Otherwise it ends with {@link Answered}, so the
  * next message is still read against the entry.
+ *
+ * It is one dialog rather than a waterfall and a prompt of its own: the question is asked on
+ * begin and the reply read on continue, so a turn builds no inner dialog context, and the
+ * conversation state holds only the entry and answer ids (never the answer's text).
  */
-export class AnswerDialog extends ComponentDialog {
+export class AnswerDialog extends Dialog<AnswerOptions> {
   constructor(
     private readonly lookup: EntryLookup,
     private readonly ratings: AnswerRatings,
   ) {
     super(ANSWER_DIALOG);
-    this.addDialog(new TextPrompt(FEEDBACK_PROMPT, async () => true));
-    this.addDialog(new WaterfallDialog(ANSWER_WATERFALL, [this.answerStep.bind(this), this.feedbackStep.bind(this)]));
-    this.initialDialogId = ANSWER_WATERFALL;
   }
 
-  private async answerStep(step: WaterfallStepContext<AnswerOptions>): Promise<DialogTurnResult> {
-    const entry = this.lookup(step.options.entryId);
-    if (!entry) return step.endDialog();
-    const activity = step.context.activity;
-    const channelId = activity.channelId ?? '';
-    const conversationId = activity.conversation?.id ?? '';
+  /** Sends the answer and, unless the client rates it itself, asks whether it helped. */
+  override async beginDialog(dc: DialogContext, options?: AnswerOptions): Promise<DialogTurnResult> {
+    const entry = options ? this.lookup(options.entryId) : undefined;
+    if (!entry) return dc.endDialog();
+    const activity = dc.context.activity;
     if (replyCapabilities(activity).nativeFeedback) {
-      const sent = await step.context.sendActivity({ ...answerMessage(entry, this.lookup, step.options.shaped), channelData: { feedbackLoopEnabled: true } });
-      if (sent?.id) await this.ratings.asked({ conversationId, answerId: sent.id, entryId: entry.id, channelId });
-      return step.endDialog({ kind: 'answered', entryId: entry.id } satisfies Answered);
+      const sent = await dc.context.sendActivity({ ...answerMessage(entry, this.lookup, options?.shaped), channelData: { feedbackLoopEnabled: true } });
+      if (sent?.id) await this.ratings.asked({ conversationId: activity.conversation?.id ?? '', answerId: sent.id, entryId: entry.id, channelId: activity.channelId ?? '' });
+      return dc.endDialog({ kind: 'answered', entryId: entry.id } satisfies Answered);
     }
-    await step.context.sendActivity(answerMessage(entry, this.lookup, step.options.shaped));
-    const values = step.values as AnswerValues;
-    values.entryId = entry.id;
-    values.answerId = activity.id ?? randomUUID();
-    return step.prompt(FEEDBACK_PROMPT, { prompt: feedbackMessage() });
+    await dc.context.sendActivity(answerMessage(entry, this.lookup, options?.shaped));
+    const state = this.stateOf(dc);
+    state.entryId = entry.id;
+    state.answerId = activity.id ?? randomUUID();
+    const question = feedbackMessage();
+    // As a prompt sends its question: the client is told the bot expects an answer.
+    if (typeof question.inputHint !== 'string') question.inputHint = InputHints.ExpectingInput;
+    await dc.context.sendActivity(question);
+    return Dialog.EndOfTurn;
   }
 
-  /** The reply to "did this help?": yes, no (a person is offered), or a new request. */
-  private async feedbackStep(step: WaterfallStepContext<AnswerOptions>): Promise<DialogTurnResult> {
-    const activity = step.context.activity;
-    const helpful = feedbackReply((typeof step.result === 'string' && step.result) || activity.text || submissionAsText(activity.value));
-    const values = step.values as AnswerValues;
-    if (helpful === undefined) return step.endDialog({ kind: 'newRequest', entryId: values.entryId } satisfies NewRequest);
-    const entry = this.lookup(values.entryId ?? '');
-    if (entry && values.answerId) {
-      await this.ratings.record({ conversationId: activity.conversation?.id ?? '', answerId: values.answerId, entryId: entry.id, channelId: activity.channelId ?? '' }, helpful);
+  /** The reply to "did this help?": yes, no (a person is offered), or a new request. Other activities wait. */
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const activity = dc.context.activity;
+    if (activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    const helpful = feedbackReply(activity.text || submissionAsText(activity.value));
+    const state = this.stateOf(dc);
+    if (helpful === undefined) return dc.endDialog({ kind: 'newRequest', entryId: state.entryId } satisfies NewRequest);
+    const entry = this.lookup(state.entryId ?? '');
+    if (entry && state.answerId) {
+      await this.ratings.record({ conversationId: activity.conversation?.id ?? '', answerId: state.answerId, entryId: entry.id, channelId: activity.channelId ?? '' }, helpful);
     }
     const answered = entry ? ({ kind: 'answered', entryId: entry.id } satisfies Answered) : undefined;
     if (helpful) {
-      await step.context.sendActivity(say('Glad that helped. Ask me anything else about MFA whenever you need.'));
-      return step.endDialog(answered);
+      await dc.context.sendActivity(say('Glad that helped. Ask me anything else about MFA whenever you need.'));
+      return dc.endDialog(answered);
     }
     const sorry = say(`Sorry that didn't help${entry ? ` with "${entry.topic}"` : ''}. You can ask in other words, pick a topic, or talk to a person.`);
-    await step.context.sendActivity(withPersonOption(sorry));
-    return step.endDialog(answered);
+    await dc.context.sendActivity(withPersonOption(sorry));
+    return dc.endDialog(answered);
+  }
+
+  private stateOf(dc: DialogContext): AnswerState {
+    const instance = dc.activeDialog;
+    if (!instance) throw new Error('AnswerDialog: not on the dialog stack');
+    return instance.state as AnswerState;
   }
 }
 

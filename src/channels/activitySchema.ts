@@ -54,12 +54,78 @@ export interface FieldError {
   readonly message: string;
 }
 
-/** Checks an inbound body; returns the field errors, or an empty list when it is acceptable. */
+/**
+ * Checks an inbound body; returns the field errors, or an empty list when it is acceptable. A
+ * body that plainly passes every rule of {@link inboundActivitySchema} is accepted without
+ * running the schema; any other body goes through the schema, which names each problem.
+ */
 export function validateInboundActivity(body: unknown): FieldError[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return [{ field: '(body)', message: 'must be a JSON object (a Bot Framework activity)' }];
   }
+  if (plainlyValid(body)) return [];
   const result = inboundActivitySchema.safeParse(body);
   if (result.success) return [];
   return result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+}
+
+const DELIVERY_MODES: ReadonlySet<unknown> = new Set(['normal', 'notification', 'expectReplies', 'ephemeral']);
+const ACCOUNT_TEXT_FIELDS = ['name', 'aadObjectId', 'role'] as const;
+
+/**
+ * Whether a value is what the schema takes for an object: a plain object (as JSON parsing
+ * makes), never an array, `null`, or anything the schema would read as a promise, map, set or date.
+ */
+function plainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { then?: unknown }).then !== 'function';
+}
+
+function validId(value: unknown): boolean {
+  return typeof value === 'string' && value.length >= 1 && value.length <= MAX_ID_LENGTH && !hasControlCharacters(value);
+}
+
+function optionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+function validAccount(value: unknown): boolean {
+  return plainObject(value) && validId(value.id) && ACCOUNT_TEXT_FIELDS.every((field) => optionalString(value[field]));
+}
+
+function validList(value: unknown, item: (v: unknown) => boolean): boolean {
+  return value === undefined || (Array.isArray(value) && value.length <= 100 && value.every(item));
+}
+
+function validUrl(value: string): boolean {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The rules of {@link inboundActivitySchema}, checked directly: `true` only when the schema
+ * would accept the body. A `false` says nothing; the schema then decides and explains.
+ */
+function plainlyValid(body: object): boolean {
+  if (!plainObject(body)) return false;
+  const a = body;
+  if (typeof a.type !== 'string' || a.type.length < 1) return false;
+  if (typeof a.channelId !== 'string' || a.channelId.length < 1) return false;
+  if (!plainObject(a.conversation) || !validId(a.conversation.id)) return false;
+  if (!validAccount(a.from)) return false;
+  if (a.recipient !== undefined && !validAccount(a.recipient)) return false;
+  if (a.id !== undefined && !validId(a.id)) return false;
+  if (a.text !== undefined && (typeof a.text !== 'string' || a.text.length > 10000)) return false;
+  if (a.serviceUrl !== undefined && (typeof a.serviceUrl !== 'string' || !validUrl(a.serviceUrl))) return false;
+  if (a.deliveryMode !== undefined && !DELIVERY_MODES.has(a.deliveryMode)) return false;
+  if (!validList(a.attachments, plainObject)) return false;
+  if (!validList(a.entities, (e) => plainObject(e) && typeof e.type === 'string')) return false;
+  if (!validList(a.membersAdded, validAccount) || !validList(a.membersRemoved, validAccount)) return false;
+  if (a.channelData !== undefined && !plainObject(a.channelData)) return false;
+  return a.deliveryMode === 'expectReplies' || (typeof a.serviceUrl === 'string' && a.serviceUrl.length > 0);
 }
