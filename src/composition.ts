@@ -36,6 +36,8 @@ import { createTeamsAgents, type TeamsAgents } from './teams';
 import { MainDialog } from '../dialogs/mainDialog';
 import { FeedbackLog } from './knowledge/feedbackLog';
 import { transcriptMiddleware } from './bot/transcriptMiddleware';
+import { turnWritesMiddleware } from './bot/turnWritesMiddleware';
+import { TurnsInFlight } from './store/turnWrites';
 import { TranscriptLog } from './tickets/transcriptLog';
 import { RetentionSweeper, storeSchema } from './store/retention';
 import { STORE_LAYOUT } from './storeLayout';
@@ -228,8 +230,11 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     callbacks,
   });
 
+  // What a turn records besides its state is written with the state save, in the same commit.
+  const turns = new TurnsInFlight();
+  useEverywhere(turnWritesMiddleware(turns));
   useEverywhere(transcriptMiddleware(transcripts, logger));
-  const feedback = new FeedbackLog(store, clock);
+  const feedback = new FeedbackLog(store, clock, { turns });
   const mainDialog = new MainDialog({
     feedback,
     understanding: knowledge,

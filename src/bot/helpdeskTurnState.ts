@@ -1,7 +1,8 @@
 // From its module, not the package index: the index also loads the AI planners and their tokenizer (about 20 MB) the bot never uses.
 import { TurnState, type DefaultConversationState, type DefaultUserState, type DefaultTempState } from '@microsoft/teams-ai/lib/TurnState';
 import type { DialogState } from 'botbuilder-dialogs';
-import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { StatePropertyAccessor, Storage, TurnContext } from 'botbuilder';
+import { turnWritesOf } from './turnWritesMiddleware';
 
 /** Conversation-scoped state of the bot. */
 export interface HelpdeskConversationState extends DefaultConversationState {
@@ -16,6 +17,18 @@ export class HelpdeskTurnState extends TurnState<HelpdeskConversationState, Defa
   /** Storage keys of every scope this turn state persists, without loading anything. */
   storageKeys(context: TurnContext): Promise<Record<string, string>> {
     return this.onComputeStorageKeys(context);
+  }
+
+  /**
+   * Saves the state, and issues the turn's held writes (see {@link turnWritesOf}) in the same
+   * synchronous run as the state write, so they share its commit; resolves once all are durable.
+   */
+  override async save(context: TurnContext, storage?: Storage): Promise<void> {
+    const writes = turnWritesOf(context);
+    if (!writes) return super.save(context, storage);
+    // A loaded state issues its storage write before its first await, so the writes issued next join it.
+    const saved = super.save(context, storage);
+    await Promise.all([saved, writes.issue()]);
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Collection, DocumentStore } from '../store/documentStore';
+import type { TurnsInFlight } from '../store/turnWrites';
 
 /** Collection of the answers that can be rated, and how they were rated. */
 export const FEEDBACK_COLLECTION = 'answer_feedback';
@@ -23,8 +24,11 @@ export interface RatedAnswer {
   readonly channelId: string;
 }
 
-/** What became of a rating: kept, ignored because the answer was already rated, or for no answer known. */
-export type FeedbackOutcome = 'recorded' | 'already_rated' | 'unknown_answer';
+/**
+ * What became of a rating: kept, ignored because the answer was already rated, for no answer
+ * known, or `held` with the writes of the turn in flight, to be kept (once) when that turn saves.
+ */
+export type FeedbackOutcome = 'recorded' | 'already_rated' | 'unknown_answer' | 'held';
 
 /** Ratings of one knowledge entry. */
 export interface EntryFeedback {
@@ -41,33 +45,52 @@ export interface EntryFeedback {
 export class FeedbackLog {
   private readonly docs: Collection<FeedbackDoc>;
   private readonly pageSize: number;
+  private readonly turns: TurnsInFlight | undefined;
 
   /**
    * @param store where ratings are kept (SQLite or MongoDB)
-   * @param options `pageSize`: how many ratings {@link countsByEntry} reads per query (default and at most 1000)
+   * @param options `pageSize`: how many ratings {@link countsByEntry} reads per query (default and at most 1000);
+   *   `turns`: the bot turns in flight, whose writes a rating given during one of them joins
    */
   constructor(
     store: DocumentStore,
     private readonly clock: Clock,
-    options: { readonly pageSize?: number } = {},
+    options: { readonly pageSize?: number; readonly turns?: TurnsInFlight } = {},
   ) {
     this.docs = store.collection<FeedbackDoc>(FEEDBACK_COLLECTION);
     this.pageSize = Math.min(Math.max(1, options.pageSize ?? 1000), 1000);
+    this.turns = options.turns;
   }
 
-  /** Notes an answer whose rating will come later, by its message id (Teams' feedback buttons). */
+  /**
+   * Notes an answer whose rating will come later, by its message id (Teams' feedback buttons).
+   * During the conversation's turn the note is written with that turn's state.
+   */
   async asked(answer: RatedAnswer): Promise<void> {
     const at = new Date(this.clock.now()).toISOString();
-    await this.docs.update(keyOf(answer.conversationId, answer.answerId), (current) =>
-      current ? undefined : { entryId: answer.entryId, channelId: answer.channelId, helpful: null, askedAt: at },
-    );
+    const write = (): Promise<unknown> =>
+      this.docs.update(keyOf(answer.conversationId, answer.answerId), (current) =>
+        current ? undefined : { entryId: answer.entryId, channelId: answer.channelId, helpful: null, askedAt: at },
+      );
+    const writes = this.turns?.writesOf(answer.conversationId);
+    if (writes) writes.add(write);
+    else await write();
   }
 
   /**
    * Records a rating once. Without `entryId` the answer must have been noted with {@link asked}.
+   * During the conversation's turn the rating is written with that turn's state, and `held` is
+   * returned: whether it was the answer's first rating is settled then, by the same rule.
    * @param answer the answer rated; `entryId` and `channelId` are needed only for answers not noted before
    */
   async record(answer: Pick<RatedAnswer, 'conversationId' | 'answerId'> & Partial<RatedAnswer>, helpful: boolean): Promise<FeedbackOutcome> {
+    const writes = this.turns?.writesOf(answer.conversationId);
+    if (!writes) return this.recordNow(answer, helpful);
+    writes.add(() => this.recordNow(answer, helpful));
+    return 'held';
+  }
+
+  private async recordNow(answer: Pick<RatedAnswer, 'conversationId' | 'answerId'> & Partial<RatedAnswer>, helpful: boolean): Promise<FeedbackOutcome> {
     const at = new Date(this.clock.now()).toISOString();
     let outcome: FeedbackOutcome = 'unknown_answer';
     await this.docs.update(keyOf(answer.conversationId, answer.answerId), (current) => {
