@@ -303,6 +303,8 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     async start(port = config.port) {
       await store.ping();
       await store.prepare(storeSchema(STORE_LAYOUT, config.retention));
+      // Chats live before their conversations' chats were kept are noted, so the person's messages still find them.
+      await teamsAgents.store.noteOpenChats();
       const host = config.unauthenticated ? '127.0.0.1' : '0.0.0.0';
       if (config.unauthenticated) {
         logger.warn(

@@ -6,7 +6,7 @@ import { FEEDBACK_COLLECTION } from './knowledge/feedbackLog';
 import { BOT_STATE_COLLECTION } from './store/botStorage';
 import type { MigrationScope } from './store/migration';
 import type { StoredCollection } from './store/retention';
-import { TEAMS_QUEUES_COLLECTION, TEAMS_RELAYS_COLLECTION, TEAMS_TICKET_POSTS_COLLECTION } from './teams/teamsStore';
+import { TEAMS_PERSON_CHATS_COLLECTION, TEAMS_QUEUES_COLLECTION, TEAMS_RELAYS_COLLECTION, TEAMS_TICKET_POSTS_COLLECTION } from './teams/teamsStore';
 import { TICKET_BY_ACTIVITY_COLLECTION, TICKET_NUMBER_COUNTER, TICKETS_COLLECTION } from './tickets/ticketService';
 import { TRANSCRIPT_COLLECTION } from './tickets/transcriptLog';
 import { LIMIT_WINDOWS_COLLECTION } from './limits/windowBudgets';
@@ -42,6 +42,7 @@ export const STORE_LAYOUT: readonly StoredCollection[] = [
   { name: TICKET_BY_ACTIVITY_COLLECTION, retention: 'tickets' },
   { name: TEAMS_TICKET_POSTS_COLLECTION, retention: 'tickets', indexes: [['threadConversationId']] },
   { name: TEAMS_RELAYS_COLLECTION, retention: 'tickets', indexes: [['personConversationId', 'startedAt'], ['personConversationId', 'state', 'startedAt']] },
+  { name: TEAMS_PERSON_CHATS_COLLECTION, retention: 'tickets' },
   { name: TEAMS_QUEUES_COLLECTION, retention: 'keep' },
   // Ratings hold no personal data (an entry id, a channel, a verdict and times); kept as long as tickets, for the content owners.
   { name: FEEDBACK_COLLECTION, retention: 'tickets', indexes: [['askedAt']] },

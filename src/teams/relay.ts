@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ActivityTypes, EventFactory, MessageFactory, type Activity, type TurnContext, type Transcript } from 'botbuilder';
 import { z } from 'zod';
 import type { Logger } from '../logger';
@@ -7,7 +8,7 @@ import { redactTranscriptText } from '../tickets/redaction';
 import type { TicketService } from '../tickets/ticketService';
 import { toStoredReference } from './conversationRefs';
 import { classifyDeliveryError, unreachableReason, type ProactiveMessenger } from './proactive';
-import type { HubHandoffState, RelayAgent, RelayRecord, TeamsAgentStore, TicketPostRecord } from './teamsStore';
+import { chatOf, type HubHandoffState, type RelayAgent, type RelayRecord, type TeamsAgentStore, type TicketPostRecord } from './teamsStore';
 import { requesterLine, verificationBadge } from './ticketCard';
 
 /** Ticket channels on which a person can chat live with an agent through the bot. */
@@ -115,18 +116,29 @@ export class LiveRelay {
       threadConversationId: post.threadConversationId,
       threadReference,
       startedAt: this.now().toISOString(),
+      chatId: randomUUID(),
     };
+    const { store } = this.options;
+    // Noted with the person's conversation before it can go live, so the person's messages find it by key.
+    await store.noteChat(record.personConversationId, chatOf(record));
     // Another agent's chat, prepared or live, is never replaced.
-    const stored = await this.options.store.relays.update(ticket.id, (doc) =>
-      !doc || doc.state === 'ended' || (doc.state === 'pending' && doc.agent.id === agent.id) ? record : undefined,
-    );
-    return stored?.doc.startedAt === record.startedAt && stored.doc.agent.id === agent.id && stored.doc.state === 'pending';
+    let replaced: RelayRecord | undefined;
+    const stored = await store.relays.update(ticket.id, (doc) => {
+      replaced = doc;
+      return !doc || doc.state === 'ended' || (doc.state === 'pending' && doc.agent.id === agent.id) ? record : undefined;
+    });
+    const prepared = stored !== undefined && stored.doc.chatId === record.chatId && stored.doc.state === 'pending';
+    if (!prepared) await store.forgetChat(record.personConversationId, chatOf(record));
+    else if (replaced?.state === 'pending') await store.forgetChat(replaced.personConversationId, chatOf(replaced));
+    return prepared;
   }
 
   /** Forgets the chat `agent` prepared when their claim failed. */
   async cancelPending(ticketId: string, agent: RelayAgent): Promise<void> {
-    const current = await this.options.store.relays.get(ticketId);
-    if (current?.doc.state === 'pending' && current.doc.agent.id === agent.id) await this.options.store.relays.delete(ticketId, current.eTag);
+    const { store } = this.options;
+    const current = await store.relays.get(ticketId);
+    if (current?.doc.state !== 'pending' || current.doc.agent.id !== agent.id) return;
+    if (await store.relays.delete(ticketId, current.eTag)) await store.forgetChat(current.doc.personConversationId, chatOf(current.doc));
   }
 
   /** Whether a chat was prepared or is live for the ticket (the chat then tells the person about the claim). */
@@ -154,12 +166,13 @@ export class LiveRelay {
       );
     } catch (err) {
       const failure = classifyDeliveryError(err);
-      await store.relays.delete(ticketId);
+      if (await store.relays.delete(ticketId)) await store.forgetChat(relay.personConversationId, chatOf(relay));
       logger.warn({ ticketId, kind: failure.kind, statusCode: failure.statusCode, code: failure.code }, 'live chat not started: the person could not be told');
       if (failure.kind === 'unreachable') await tickets.markPersonNotNotified(ticketId, unreachableReason(failure));
       return 'unreachable';
     }
-    await store.relays.put(ticketId, { ...relay, state: 'live', startedAt: this.now().toISOString() });
+    // Noted again with the write that makes it live (the same commit on SQLite), should the preparation have been forgotten meanwhile.
+    await Promise.all([store.relays.put(ticketId, { ...relay, state: 'live', startedAt: this.now().toISOString() }), store.noteChat(relay.personConversationId, chatOf(relay))]);
     await tickets.recordEvent(ticketId, 'chat_started', relay.agent.name);
     logger.info({ ticketId }, 'live chat started');
     if (this.options.handoffToHub && HANDOFF_CHANNELS.has(ticket.channel)) await this.initiateHandoff(ticket, relay);
@@ -179,6 +192,7 @@ export class LiveRelay {
     const ended: RelayRecord = { ...relay, state: 'ended', endedAt: this.now().toISOString() };
     const stored = await store.relays.update(ticketId, (doc) => (doc && doc.state === 'live' ? ended : undefined));
     if (!stored || stored.doc.endedAt !== ended.endedAt) return false;
+    await store.forgetChat(relay.personConversationId, chatOf(relay));
     if (reason !== 'unreachable') {
       const text =
         reason === 'agent'

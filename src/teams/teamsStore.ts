@@ -7,6 +7,8 @@ export const TEAMS_QUEUES_COLLECTION = 'teams_queues';
 export const TEAMS_TICKET_POSTS_COLLECTION = 'teams_ticket_posts';
 /** Collection of live chats between agents and people, keyed by ticket id. */
 export const TEAMS_RELAYS_COLLECTION = 'teams_relays';
+/** Collection of the chats each person's conversation may have live, keyed by the person's conversation id. */
+export const TEAMS_PERSON_CHATS_COLLECTION = 'teams_person_chats';
 
 /** What a queue is for: the helpdesk's tickets, or the security team's copy of P1 tickets. */
 export type QueueRole = 'helpdesk' | 'security';
@@ -66,7 +68,28 @@ export type RelayRecord = {
   readonly startedAt: string;
   readonly endedAt?: string;
   readonly hub?: { readonly state: HubHandoffState; readonly at: string; readonly message?: string };
+  /** Id of this chat, new each time a chat is prepared for the ticket (absent on chats kept before it existed). */
+  readonly chatId?: string;
 };
+
+/** One chat of a person's conversation: its ticket, and which chat of that ticket. */
+export type PersonChat = { readonly ticketId: string; readonly chatId?: string };
+
+/**
+ * The chats of one person's conversation that are live or may become live: every live chat of
+ * the conversation is among them (noted before it can go live, forgotten once it no longer is).
+ * Some may no longer be live, so each is checked against its chat before it is used.
+ */
+export type PersonChatsRecord = { readonly chats: readonly PersonChat[] };
+
+function sameChat(a: PersonChat, b: PersonChat): boolean {
+  return a.ticketId === b.ticketId && a.chatId === b.chatId;
+}
+
+/** The chat a relay record is. */
+export function chatOf(relay: Pick<RelayRecord, 'ticketId' | 'chatId'>): PersonChat {
+  return relay.chatId === undefined ? { ticketId: relay.ticketId } : { ticketId: relay.ticketId, chatId: relay.chatId };
+}
 
 /** The documents the Teams agent channel keeps in the product's store. */
 export class TeamsAgentStore {
@@ -76,11 +99,49 @@ export class TeamsAgentStore {
   readonly posts: Collection<TicketPostRecord>;
   /** Live chats. */
   readonly relays: Collection<RelayRecord>;
+  /** The chats of each person's conversation, so a message finds its live chat by key. */
+  readonly personChats: Collection<PersonChatsRecord>;
 
   constructor(store: DocumentStore) {
     this.queues = store.collection<QueueRecord>(TEAMS_QUEUES_COLLECTION);
     this.posts = store.collection<TicketPostRecord>(TEAMS_TICKET_POSTS_COLLECTION);
     this.relays = store.collection<RelayRecord>(TEAMS_RELAYS_COLLECTION);
+    this.personChats = store.collection<PersonChatsRecord>(TEAMS_PERSON_CHATS_COLLECTION);
+  }
+
+  /** Notes a chat of a person's conversation; done before the chat can go live. */
+  async noteChat(personConversationId: string, chat: PersonChat): Promise<void> {
+    await this.personChats.update(personConversationId, (current) =>
+      current?.chats.some((c) => sameChat(c, chat)) ? undefined : { chats: [...(current?.chats ?? []), chat] },
+    );
+  }
+
+  /** Forgets a chat of a person's conversation; done once it can no longer be live. */
+  async forgetChat(personConversationId: string, chat: PersonChat): Promise<void> {
+    await this.personChats.update(personConversationId, (current) =>
+      current?.chats.some((c) => sameChat(c, chat)) ? { chats: current.chats.filter((c) => !sameChat(c, chat)) } : undefined,
+    );
+  }
+
+  /**
+   * Notes every chat that is live or being set up, for chats started before their conversations'
+   * chats were kept (run at start-up; noting a chat twice changes nothing).
+   * @returns how many chats were looked at
+   */
+  async noteOpenChats(): Promise<number> {
+    let seen = 0;
+    for (const state of ['pending', 'live'] as const) {
+      let after: { value: string; id: string } | undefined;
+      for (;;) {
+        const page = await this.relays.find({ where: { state }, orderBy: { field: 'startedAt', direction: 'asc' }, after, limit: 500 });
+        for (const { doc } of page) await this.noteChat(doc.personConversationId, chatOf(doc));
+        seen += page.length;
+        const last = page.at(-1);
+        if (page.length < 500 || !last) break;
+        after = { value: last.doc.startedAt, id: last.id };
+      }
+    }
+    return seen;
   }
 
   /** Id of the post record of a ticket in a queue. */
@@ -100,14 +161,20 @@ export class TeamsAgentStore {
     return found?.doc;
   }
 
-  /** The live chat of a person's conversation (the most recent, should there be several). */
+  /**
+   * The live chat of a person's conversation (the most recent, should there be several): one read
+   * by key, and for a conversation that has had chats, a read of those chats by key.
+   */
   async liveRelayForPerson(personConversationId: string): Promise<RelayRecord | undefined> {
-    const [found] = await this.relays.find({
-      where: { personConversationId, state: 'live' },
-      orderBy: { field: 'startedAt', direction: 'desc' },
-      limit: 1,
-    });
-    return found?.doc;
+    const chats = (await this.personChats.get(personConversationId))?.doc.chats ?? [];
+    if (chats.length === 0) return undefined;
+    const found = await this.relays.getMany([...new Set(chats.map((c) => c.ticketId))]);
+    let latest: RelayRecord | undefined;
+    for (const { doc } of found.values()) {
+      if (doc.state !== 'live' || doc.personConversationId !== personConversationId) continue;
+      if (!latest || doc.startedAt > latest.startedAt || (doc.startedAt === latest.startedAt && doc.ticketId > latest.ticketId)) latest = doc;
+    }
+    return latest;
   }
 
   /** The latest chat (live or not) of a person's conversation. */
