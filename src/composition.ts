@@ -4,6 +4,7 @@ import {
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
 } from 'botbuilder';
+import { BotConnectorAdapter } from './bot/botConnectorAdapter';
 import { KeptClientsAuthentication } from './bot/connectorCache';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -78,7 +79,7 @@ export const NOTIFICATION_DRAIN_MS = 5_000;
 export interface Helpdesk {
   readonly http: HttpServer;
   readonly store: DocumentStore;
-  readonly adapter: CloudAdapter;
+  readonly adapter: BotConnectorAdapter;
   /** The phone line: Twilio webhooks in, TwiML out, through the same bot. */
   readonly voiceAdapter: VoiceAdapter;
   readonly directory: Directory;
@@ -164,7 +165,7 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
     MicrosoftAppTenantId: config.microsoftApp.tenantId ?? '',
     MicrosoftAppType: config.microsoftApp.type ?? (config.microsoftApp.id ? 'MultiTenant' : ''),
   };
-  const adapter = new CloudAdapter(new KeptClientsAuthentication(new ConfigurationBotFrameworkAuthentication(authOptions)));
+  const adapter = new BotConnectorAdapter(new KeptClientsAuthentication(new ConfigurationBotFrameworkAuthentication(authOptions)));
   const botId = config.microsoftApp.id ?? 'mfa-helpdesk-bot';
   // The web chat page's channel: the bot's own Direct Line, with its conversations in the store.
   const directLineSignals = new ConversationSignals();

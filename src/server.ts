@@ -1,5 +1,7 @@
 import restify, { type Request, type Response, type Server, type ServerOptions } from 'restify';
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
+import { AuthenticationError } from 'botframework-connector';
+import type { BotConnectorAdapter } from './bot/botConnectorAdapter';
 import type { Logger } from './logger';
 import { redact } from './logger';
 import { validateInboundActivity } from './channels/activitySchema';
@@ -22,7 +24,7 @@ export type RouteInstaller = (server: Server) => void;
 
 /** Dependencies of {@link createHttpServer}. */
 export interface HttpServerDeps {
-  readonly adapter: CloudAdapter;
+  readonly adapter: BotConnectorAdapter;
   readonly bot: TurnRunner;
   readonly store: DocumentStore;
   readonly logger: Logger;
@@ -123,13 +125,22 @@ export function createHttpServer(deps: HttpServerDeps): HttpServer {
       res.send(400, { error: 'invalid_activity', message: 'The request is not a valid Bot Framework activity.', fields: problems });
       return;
     }
-    const activity = req.body as { recipient?: { id: string } };
-    if (!activity.recipient) activity.recipient = { id: deps.botId };
+    const activity = req.body as Activity;
+    // A client that leaves the recipient out gets the bot's id alone, without a name.
+    if (!activity.recipient) activity.recipient = { id: deps.botId } as Activity['recipient'];
+    const authorization = req.headers.authorization;
     try {
-      await deps.adapter.process(req, res, async (context) => {
+      const answer = await deps.adapter.runActivity(typeof authorization === 'string' ? authorization : '', activity, async (context) => {
         await deps.bot.run(context);
       });
+      res.send(answer?.status ?? 200, answer?.body);
     } catch (err) {
+      if (err instanceof AuthenticationError) {
+        // No token, or one the Bot Connector did not sign for this bot: the turn never ran.
+        logger.warn({ channelId: activity.channelId }, 'activity refused: not authorized');
+        if (!res.headersSent) res.send(401, { error: 'unauthorized', message: 'The request does not carry a valid Bot Framework token for this bot.' });
+        return;
+      }
       logger.error({ err: redact(err) }, 'activity processing failed');
       if (!res.headersSent) res.send(500, { error: 'internal', message: 'The bot could not process this activity.' });
     }
