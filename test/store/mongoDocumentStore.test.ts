@@ -4,7 +4,7 @@ import { MongoDocumentStore } from '../../src/store/mongodb/mongoDocumentStore';
 import { dropDatabase, freshDatabase, mongoTestTargets } from '../support/jongodb';
 import { documentStoreContract } from './documentStoreContract';
 
-describe.each(mongoTestTargets())('MongoDocumentStore on $name', ({ uri }) => {
+describe.each(mongoTestTargets())('MongoDocumentStore on $name', ({ name, uri }) => {
   documentStoreContract(() => {
     const database = freshDatabase();
     return {
@@ -16,7 +16,7 @@ describe.each(mongoTestTargets())('MongoDocumentStore on $name', ({ uri }) => {
       another: async () => new MongoDocumentStore({ uri, database }),
       cleanup: () => dropDatabase(uri, database),
     };
-  }, { persistent: true });
+  }, { persistent: true, sharedIncrementResults: name === 'jongodb' });
 });
 
 describe.each(mongoTestTargets())('MongoDocumentStore indexes on $name', ({ name, uri }) => {
