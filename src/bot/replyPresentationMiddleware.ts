@@ -30,8 +30,10 @@ export function present(activity: Partial<Activity>, can: ReplyCapabilities): vo
     delete activity.suggestedActions;
     return;
   }
-  const offered = new Set((activity.attachments ?? []).flatMap((a) => buttonTitles(a.content)));
-  const choices = (activity.suggestedActions?.actions ?? []).filter((a) => !offered.has(normalise(a.title)));
+  const actions = activity.suggestedActions?.actions ?? [];
+  // The cards are searched for buttons only when there are choices they might repeat.
+  const offered = actions.length > 0 ? buttonTitles(activity.attachments ?? []) : new Set<string>();
+  const choices = actions.filter((a) => !offered.has(normalise(a.title)));
   if (choices.length === 0 || can.suggestedActions(choices.length)) {
     if (choices.length === 0) delete activity.suggestedActions;
     else activity.suggestedActions = { actions: choices, to: activity.suggestedActions?.to ?? [] };
@@ -54,13 +56,19 @@ function choicesCard(activity: Partial<Activity>, titles: readonly string[]): At
   });
 }
 
-/** Titles of every button of a card, normalised for comparison. */
-function buttonTitles(node: unknown): string[] {
-  if (Array.isArray(node)) return node.flatMap(buttonTitles);
-  if (node === null || typeof node !== 'object') return [];
-  const obj = node as Record<string, unknown>;
-  const own = typeof obj.type === 'string' && obj.type.startsWith('Action.') && typeof obj.title === 'string' ? [normalise(obj.title)] : [];
-  return [...own, ...Object.values(obj).flatMap(buttonTitles)];
+/** Titles of every button of the cards, normalised for comparison. */
+function buttonTitles(attachments: readonly Attachment[]): Set<string> {
+  const titles = new Set<string>();
+  const pending: unknown[] = attachments.map((a) => a.content);
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (node === null || typeof node !== 'object') continue;
+    const children = Array.isArray(node) ? (node as unknown[]) : Object.values(node);
+    const obj = node as Record<string, unknown>;
+    if (!Array.isArray(node) && typeof obj.type === 'string' && obj.type.startsWith('Action.') && typeof obj.title === 'string') titles.add(normalise(obj.title));
+    for (const child of children) if (child !== null && typeof child === 'object') pending.push(child);
+  }
+  return titles;
 }
 
 function normalise(title: CardAction['title'] | undefined): string {

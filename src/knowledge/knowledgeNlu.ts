@@ -177,6 +177,8 @@ export class KnowledgeNlu {
   private readonly byId: ReadonlyMap<string, KnowledgeEntry>;
   private readonly smallTalkByIntent: ReadonlyMap<string, SmallTalkIntent>;
   private readonly byTopic: ReadonlyMap<string, KnowledgeEntry>;
+  /** The text normalised last, with its normal form (see {@link KnowledgeNlu.normalize}). */
+  private lastNormalized: { readonly text: string; readonly normalized: string } | undefined;
 
   private constructor(
     /** Entries, small talk and near-domain topics. */
@@ -299,7 +301,11 @@ export class KnowledgeNlu {
 
   /** The text as the classifier sees it: canonical words with misspellings corrected. */
   normalize(text: string): string {
-    return this.speller.correct(canonicalize(text));
+    // One message is normalised twice as it is recognised (to classify it, and for the result).
+    if (this.lastNormalized?.text === text) return this.lastNormalized.normalized;
+    const normalized = this.speller.correct(canonicalize(text));
+    this.lastNormalized = { text, normalized };
+    return normalized;
   }
 
   /**

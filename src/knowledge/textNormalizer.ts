@@ -51,8 +51,22 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(thx|thnx|thanx|ty)\b/g, 'thanks'],
 ];
 
+/**
+ * The text canonicalised last, with its canonical form: recognising one message canonicalises
+ * it several times (follow-up check, classification, the recognizer result), and the rewrites
+ * are some forty regular expressions.
+ */
+let lastCanonical: { readonly text: string; readonly canonical: string } | undefined;
+
 /** Lower-cases the text, drops punctuation and applies the synonym and contraction rewrites. */
 export function canonicalize(text: string): string {
+  if (lastCanonical?.text === text) return lastCanonical.canonical;
+  const canonical = canonicalForm(text);
+  lastCanonical = { text, canonical };
+  return canonical;
+}
+
+function canonicalForm(text: string): string {
   let out = text
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc`]/g, "'")
