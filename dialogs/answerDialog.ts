@@ -84,14 +84,14 @@ export class AnswerDialog extends Dialog<AnswerOptions> {
       if (sent?.id) await this.ratings.asked({ conversationId: activity.conversation?.id ?? '', answerId: sent.id, entryId: entry.id, channelId: activity.channelId ?? '' });
       return dc.endDialog({ kind: 'answered', entryId: entry.id } satisfies Answered);
     }
-    await dc.context.sendActivity(answerMessage(entry, this.lookup, options?.shaped));
     const state = this.stateOf(dc);
     state.entryId = entry.id;
     state.answerId = activity.id ?? randomUUID();
     const question = feedbackMessage();
     // As a prompt sends its question: the client is told the bot expects an answer.
     if (typeof question.inputHint !== 'string') question.inputHint = InputHints.ExpectingInput;
-    await dc.context.sendActivity(question);
+    // The answer and the question go out together, in that order, through one pass of the send handlers.
+    await dc.context.sendActivities([answerMessage(entry, this.lookup, options?.shaped), question]);
     return Dialog.EndOfTurn;
   }
 
