@@ -1,4 +1,4 @@
-import type { Activity } from 'botbuilder';
+import type { Activity, Attachment } from 'botbuilder';
 import { createAnswerCard, type CardFollowUp } from '../cards';
 import type { KnowledgeClassification } from '../src/knowledge/knowledgeNlu';
 import type { KnowledgeDialog, KnowledgeEntry } from '../src/knowledge/types';
@@ -55,9 +55,44 @@ export function answerMessage(
   shaped: { readonly text: string; readonly speech: string } = { text: entry.answer, speech: entry.speech },
 ): Partial<Activity> {
   const { text, speech } = shaped;
+  return cardMessage({ text, speak: speech, card: answerCard(entry, lookup, text, speech) });
+}
+
+/** How many answer texts (the entry's own and its cases) are remembered per entry. */
+const SHAPES_PER_ENTRY = 16;
+
+/**
+ * Answer cards already made, as JSON, per lookup, entry and answer (text and speech): an
+ * entry's card is the same every time it is given that way, so it is built once and then only
+ * copied, which spares each answer the card data, the plain-text fallback and the card's key.
+ */
+const answerCards = new WeakMap<EntryLookup, WeakMap<KnowledgeEntry, Map<string, string>>>();
+
+/** The answer card of an entry, as a new object each time. */
+function answerCard(entry: KnowledgeEntry, lookup: EntryLookup, text: string, speech: string): Attachment {
+  let byEntry = answerCards.get(lookup);
+  if (byEntry === undefined) {
+    byEntry = new WeakMap();
+    answerCards.set(lookup, byEntry);
+  }
+  let shapes = byEntry.get(entry);
+  if (shapes === undefined) {
+    shapes = new Map();
+    byEntry.set(entry, shapes);
+  }
+  const key = `${text}\u0000${speech}`;
+  const known = shapes.get(key);
+  if (known !== undefined) return JSON.parse(known) as Attachment;
+  const card = buildAnswerCard(entry, lookup, text, speech);
+  if (shapes.size >= SHAPES_PER_ENTRY) shapes.delete(shapes.keys().next().value as string);
+  shapes.set(key, JSON.stringify(card));
+  return card;
+}
+
+function buildAnswerCard(entry: KnowledgeEntry, lookup: EntryLookup, text: string, speech: string): Attachment {
   const followUps = followUpsOf(entry, lookup);
   const buttons: CardFollowUp[] = followUps.map((e) => ({ id: e.id, title: e.topic }));
-  const card = createAnswerCard({
+  return createAnswerCard({
     entryId: entry.id,
     title: entry.topic,
     text,
@@ -69,7 +104,6 @@ export function answerMessage(
     fallbackText: `${entry.topic}\n\n${toPlainText(text)}`,
     speak: speech,
   });
-  return cardMessage({ text, speak: speech, card });
 }
 
 /** The feedback question asked after an answer. */

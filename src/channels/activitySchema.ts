@@ -98,13 +98,20 @@ function validList(value: unknown, item: (v: unknown) => boolean): boolean {
   return value === undefined || (Array.isArray(value) && value.length <= 100 && value.every(item));
 }
 
+/** Service URLs already found to parse, at most {@link KNOWN_URLS_MAX}: a channel sends the same one with every activity. */
+const knownUrls = new Set<string>();
+const KNOWN_URLS_MAX = 64;
+
 function validUrl(value: string): boolean {
+  if (knownUrls.has(value)) return true;
   try {
     new URL(value);
-    return true;
   } catch {
     return false;
   }
+  if (knownUrls.size >= KNOWN_URLS_MAX) knownUrls.clear();
+  knownUrls.add(value);
+  return true;
 }
 
 /**

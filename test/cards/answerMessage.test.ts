@@ -25,6 +25,27 @@ describe('answerMessage', () => {
     for (const a of submits) expect((a.data as { verb?: unknown }).verb).toEqual(expect.any(String));
     expect(submits.some((a) => (a.data as { verb: string }).verb === 'start_dialog')).toBe(entry.dialog !== undefined);
   });
+
+  it('gives each answer a card of its own: the same entry answered again is equal, never shared', () => {
+    const entry = entries.find((e) => (e.followUps ?? []).length > 0) ?? entries[0];
+    const first = answerMessage(entry, lookup);
+    const card = cardOf(first);
+    card.title = 'changed by a consumer';
+    (card.body as unknown[]).length = 0;
+    const second = answerMessage(entry, lookup);
+    expect(cardOf(second)).not.toBe(card);
+    expect(cardOf(second)).toEqual(cardOf(answerMessage(entry, (id) => lookupEntry(id, entries))));
+    expect((cardOf(second).body as unknown[]).length).toBeGreaterThan(0);
+  });
+
+  it('shapes the card by the answer given: a different text changes the fallback, the speech the card’s speech', () => {
+    const entry = entries[0];
+    const own = cardOf(answerMessage(entry, lookup));
+    const shaped = cardOf(answerMessage(entry, lookup, { text: `Lead case.\n\n${entry.answer}`, speech: `Lead case. ${entry.speech}` }));
+    expect(String(shaped.fallbackText)).toContain('Lead case.');
+    expect(shaped.speak).toBe(`Lead case. ${entry.speech}`);
+    expect(String(own.fallbackText)).not.toContain('Lead case.');
+  });
 });
 
 describe('feedbackMessage', () => {
