@@ -7,6 +7,22 @@ import { ActionTypes, InputHints, MessageFactory, type Activity, type Attachment
  * and line breaks become pauses.
  */
 export function toSpeech(markdown: string): string {
+  const known = spoken.get(markdown);
+  if (known !== undefined) return known;
+  const speech = speechOf(markdown);
+  if (spoken.size >= SPOKEN_MAX) spoken.clear();
+  spoken.set(markdown, speech);
+  return speech;
+}
+
+/**
+ * Speech already made, by text: most messages are the same few texts (questions, thanks,
+ * apologies), and each pass is ten regular expressions. At most {@link SPOKEN_MAX} are kept.
+ */
+const spoken = new Map<string, string>();
+const SPOKEN_MAX = 512;
+
+function speechOf(markdown: string): string {
   return markdown
     .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1')
     .replace(/https?:\/\/aka\.ms\/mysecurityinfo/gi, 'aka dot M S slash my security info')
