@@ -11,6 +11,8 @@ import { say } from './reply';
 
 /** Id of the dialog that answers with a knowledge entry and asks once whether it helped. */
 export const ANSWER_DIALOG = 'answerDialog';
+/** Id of the waterfall inside earlier versions of the dialog, found in conversations that were waiting then. */
+const LEGACY_WATERFALL = 'answerDialog.waterfall';
 
 /** Begin options of {@link AnswerDialog}. */
 export interface AnswerOptions {
@@ -119,7 +121,14 @@ export class AnswerDialog extends Dialog<AnswerOptions> {
   private stateOf(dc: DialogContext): AnswerState {
     const instance = dc.activeDialog;
     if (!instance) throw new Error('AnswerDialog: not on the dialog stack');
-    return instance.state as AnswerState;
+    const state = instance.state as AnswerState & { dialogs?: { dialogStack?: { id?: unknown; state?: { values?: AnswerState } }[] } };
+    if (state.entryId === undefined && state.dialogs !== undefined) {
+      // Asked by an earlier version, whose waterfall of its own kept the ids in its values.
+      const values = state.dialogs.dialogStack?.find((d) => d.id === LEGACY_WATERFALL)?.state?.values;
+      state.entryId = values?.entryId;
+      state.answerId = values?.answerId;
+    }
+    return state;
   }
 }
 
