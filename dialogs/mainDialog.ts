@@ -1,5 +1,5 @@
 import { ActivityTypes } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { parseKnowledgeSubmit } from '../cards';
 import { normaliseCommand } from '../src/knowledge/commands';
 import type { HelpdeskSlots } from '../src/knowledge/entities';
@@ -17,6 +17,7 @@ import { MAIN_WATERFALL, offerTopicSwitch, type TopicSwitch } from './topicSwitc
 import { DIRECT_DIALOGS, FLOW_ENTRIES, TOPIC_DIALOGS, commandRoute, entryDialogStart, leavesFlow, menuSubmission, personHandoff, stuckHandoff, withPersonOption } from './mainRouting';
 import { menuMessage, TOPIC } from './menu';
 import { NewDeviceDialog } from './newDeviceDialog';
+import { RouteDialog, type RouteStep } from './routeDialog';
 import { isTopicOutcome, type TopicOutcome } from './outcome';
 import { say } from './reply';
 import { SuspiciousPromptDialog } from './suspiciousPromptDialog';
@@ -98,7 +99,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new TicketStatusDialog(deps.services));
     this.addDialog(new AnswerDialog(this.lookup, deps.feedback));
     this.addDialog(new LastTopicDialog());
-    this.addDialog(new WaterfallDialog(MAIN_WATERFALL, [this.routeStep.bind(this), this.afterRouteStep.bind(this)]));
+    this.addDialog(new RouteDialog<RouteOptions>(MAIN_WATERFALL, this.routeStep.bind(this), this.afterRouteStep.bind(this)));
     this.initialDialogId = MAIN_WATERFALL;
   }
 
@@ -109,7 +110,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** Decides what this turn is about and starts it. */
-  private async routeStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
+  private async routeStep(step: RouteStep<RouteOptions>): Promise<DialogTurnResult> {
     if (step.options?.keep) return step.beginDialog(LAST_TOPIC_DIALOG, step.options.keep);
     const pending = step.options?.pending;
     if (pending?.kind === 'handoff') return step.beginDialog(ESCALATE_DIALOG, pending);
@@ -143,7 +144,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** Acts on a card submission; `undefined` when the value is not one the main dialog knows. */
-  private routeSubmission(value: unknown): ((step: WaterfallStepContext<RouteOptions>) => Promise<DialogTurnResult>) | undefined {
+  private routeSubmission(value: unknown): ((step: RouteStep<RouteOptions>) => Promise<DialogTurnResult>) | undefined {
     const menu = menuSubmission(value);
     if (menu === TOPIC.person) return (step) => step.beginDialog(ESCALATE_DIALOG, personHandoff());
     if (menu) return (step) => this.beginFlow(step, TOPIC_DIALOGS[menu]);
@@ -169,7 +170,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** Free text: answer, guided flow, small talk, or the "not sure" reply with the closest topics. */
-  private async understand(step: WaterfallStepContext<RouteOptions>, recognition: HelpdeskRecognition): Promise<DialogTurnResult> {
+  private async understand(step: RouteStep<RouteOptions>, recognition: HelpdeskRecognition): Promise<DialogTurnResult> {
     const result = recognition.classification;
     if (result.kind === 'answer') {
       const dialog = result.entry.dialog;
@@ -191,12 +192,12 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** Answers with an entry, asking once whether it helped. */
-  private async answer(step: WaterfallStepContext<RouteOptions>, entry: KnowledgeEntry, question?: string): Promise<DialogTurnResult> {
+  private async answer(step: RouteStep<RouteOptions>, entry: KnowledgeEntry, question?: string): Promise<DialogTurnResult> {
     const shaped = question === undefined ? undefined : this.understanding.answerFor(entry, question);
     return step.beginDialog(ANSWER_DIALOG, { entryId: entry.id, shaped } satisfies AnswerOptions);
   }
 
-  private async startEntryDialog(step: WaterfallStepContext<RouteOptions>, dialog: string, entry: KnowledgeEntry | undefined, slots: HelpdeskSlots = {}): Promise<DialogTurnResult> {
+  private async startEntryDialog(step: RouteStep<RouteOptions>, dialog: string, entry: KnowledgeEntry | undefined, slots: HelpdeskSlots = {}): Promise<DialogTurnResult> {
     const start = entryDialogStart(dialog, entry, slots);
     if (start) return this.beginFlow(step, start.id, start.options, entry?.id);
     if (entry) return this.answer(step, entry);
@@ -205,14 +206,14 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** Begins a dialog, noting the knowledge entry of the guided flow it is (see {@link FLOW_ENTRIES}). */
-  private async beginFlow(step: WaterfallStepContext<RouteOptions>, id: string, options?: object, entryId?: string): Promise<DialogTurnResult> {
+  private async beginFlow(step: RouteStep<RouteOptions>, id: string, options?: object, entryId?: string): Promise<DialogTurnResult> {
     const flowEntry = FLOW_ENTRIES[id] === undefined ? undefined : (entryId ?? FLOW_ENTRIES[id]);
     (step.values as RouteValues).flowEntry = flowEntry;
     return step.beginDialog(id, options);
   }
 
   /** After a topic or an answer: acts on the outcome, or routes a new request from the top. */
-  private async afterRouteStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
+  private async afterRouteStep(step: RouteStep<RouteOptions>): Promise<DialogTurnResult> {
     const result: unknown = step.result;
     // A new question after an answer or a flow is read against it ("and the phone call option?").
     if (isNewRequest(result)) {
