@@ -8,6 +8,7 @@ import { replyCapabilities } from './channelCapabilities';
 import { withPersonOption } from './mainRouting';
 import { submissionAsText } from './prompts';
 import { say } from './reply';
+import { turnWritesOf } from '../src/bot/turnWritesMiddleware';
 
 /** Id of the dialog that answers with a knowledge entry and asks once whether it helped. */
 export const ANSWER_DIALOG = 'answerDialog';
@@ -83,7 +84,7 @@ export class AnswerDialog extends Dialog<AnswerOptions> {
     const activity = dc.context.activity;
     if (replyCapabilities(activity).nativeFeedback) {
       const sent = await dc.context.sendActivity({ ...answerMessage(entry, this.lookup, options?.shaped), channelData: { feedbackLoopEnabled: true } });
-      if (sent?.id) await this.ratings.asked({ conversationId: activity.conversation?.id ?? '', answerId: sent.id, entryId: entry.id, channelId: activity.channelId ?? '' });
+      if (sent?.id) await this.ratings.asked({ conversationId: activity.conversation?.id ?? '', answerId: sent.id, entryId: entry.id, channelId: activity.channelId ?? '' }, turnWritesOf(dc.context));
       return dc.endDialog({ kind: 'answered', entryId: entry.id } satisfies Answered);
     }
     const state = this.stateOf(dc);
@@ -106,7 +107,7 @@ export class AnswerDialog extends Dialog<AnswerOptions> {
     if (helpful === undefined) return dc.endDialog({ kind: 'newRequest', entryId: state.entryId } satisfies NewRequest);
     const entry = this.lookup(state.entryId ?? '');
     if (entry && state.answerId) {
-      await this.ratings.record({ conversationId: activity.conversation?.id ?? '', answerId: state.answerId, entryId: entry.id, channelId: activity.channelId ?? '' }, helpful);
+      await this.ratings.record({ conversationId: activity.conversation?.id ?? '', answerId: state.answerId, entryId: entry.id, channelId: activity.channelId ?? '' }, helpful, turnWritesOf(dc.context));
     }
     const answered = entry ? ({ kind: 'answered', entryId: entry.id } satisfies Answered) : undefined;
     if (helpful) {

@@ -38,7 +38,6 @@ import { MainDialog } from '../dialogs/mainDialog';
 import { FeedbackLog } from './knowledge/feedbackLog';
 import { transcriptMiddleware } from './bot/transcriptMiddleware';
 import { turnWritesMiddleware } from './bot/turnWritesMiddleware';
-import { TurnsInFlight } from './store/turnWrites';
 import { TranscriptLog } from './tickets/transcriptLog';
 import { RetentionSweeper, storeSchema } from './store/retention';
 import { STORE_LAYOUT } from './storeLayout';
@@ -232,10 +231,9 @@ export async function buildHelpdesk(config: Config, logger: Logger, overrides: C
   });
 
   // What a turn records besides its state is written with the state save, in the same commit.
-  const turns = new TurnsInFlight();
-  useEverywhere(turnWritesMiddleware(turns));
+  useEverywhere(turnWritesMiddleware());
   useEverywhere(transcriptMiddleware(transcripts, logger));
-  const feedback = new FeedbackLog(store, clock, { turns });
+  const feedback = new FeedbackLog(store, clock);
   const mainDialog = new MainDialog({
     feedback,
     understanding: knowledge,

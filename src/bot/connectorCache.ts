@@ -87,16 +87,25 @@ export class KeptClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   private keptFactory(claims: ClaimsIdentity, factory: ConnectorFactory): ConnectorFactory {
-    const connectors = this.connectors;
-    const appId = appIdOf(claims);
-    return new (class extends ConnectorFactory {
-      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        const key = JSON.stringify([appId, serviceUrl, audience ?? '']);
-        const made = connectors.get(key, () => factory.create(serviceUrl, audience));
-        // A client that could not be made (e.g. credentials refused) is not kept.
-        made.catch(() => connectors.forget(key, made));
-        return made;
-      }
-    })();
+    return new KeptConnectorFactory(this.connectors, appIdOf(claims), factory);
+  }
+}
+
+/** A turn's connector factory: the client for a service URL and audience is taken from those kept, or made by the turn's own factory and kept. */
+class KeptConnectorFactory extends ConnectorFactory {
+  constructor(
+    private readonly connectors: Kept<Promise<ConnectorClient>>,
+    private readonly appId: string,
+    private readonly factory: ConnectorFactory,
+  ) {
+    super();
+  }
+
+  create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    const key = JSON.stringify([this.appId, serviceUrl, audience ?? '']);
+    const made = this.connectors.get(key, () => this.factory.create(serviceUrl, audience));
+    // A client that could not be made (e.g. credentials refused) is not kept.
+    made.catch(() => this.connectors.forget(key, made));
+    return made;
   }
 }

@@ -1,5 +1,5 @@
 import { ActivityTypes, type Middleware, type TurnContext } from 'botbuilder';
-import { TurnWrites, type TurnsInFlight } from '../store/turnWrites';
+import { TurnWrites } from '../store/turnWrites';
 
 const TURN_WRITES = Symbol('turnWrites');
 
@@ -8,29 +8,25 @@ const TURN_WRITES = Symbol('turnWrites');
  * transcript, an answer's rating) is held there and issued with the state save
  * ({@link HelpdeskTurnState.save}), so it shares the state's commit. Whatever a turn that saved no
  * state still holds (it failed, or ended before the save) is issued when it ends; either way the
- * turn answers only once those writes are durable. Every turn with a conversation is noted in
- * `turns`, so a service that knows only the conversation adds to the right turn's writes, and
- * writes straight away when that is in doubt.
+ * turn answers only once those writes are durable. A service called during the turn is handed
+ * them with {@link turnWritesOf}.
  */
-export function turnWritesMiddleware(turns: TurnsInFlight): Middleware {
+export function turnWritesMiddleware(): Middleware {
   return {
     async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-      const conversationId = context.activity.conversation?.id;
-      if (!conversationId) {
+      if (!context.activity.conversation?.id || context.activity.type !== ActivityTypes.Message) {
         await next();
         return;
       }
-      const writes = context.activity.type === ActivityTypes.Message ? new TurnWrites() : undefined;
-      if (writes) context.turnState.set(TURN_WRITES, writes);
-      const leave = turns.enter(conversationId, writes);
+      const writes = new TurnWrites();
+      context.turnState.set(TURN_WRITES, writes);
       let failed = true;
       try {
         await next();
         failed = false;
       } finally {
-        leave();
         // The turn's own error is the one reported; a write failing after it changes nothing.
-        if (writes) await writes.issue().catch((err: unknown) => {
+        await writes.issue().catch((err: unknown) => {
           if (!failed) throw err;
         });
       }

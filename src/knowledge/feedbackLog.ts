@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Collection, DocumentStore } from '../store/documentStore';
-import type { TurnsInFlight } from '../store/turnWrites';
+import type { TurnWrites } from '../store/turnWrites';
 
 /** Collection of the answers that can be rated, and how they were rated. */
 export const FEEDBACK_COLLECTION = 'answer_feedback';
@@ -26,7 +26,7 @@ export interface RatedAnswer {
 
 /**
  * What became of a rating: kept, ignored because the answer was already rated, for no answer
- * known, or `held` with the writes of the turn in flight, to be kept (once) when that turn saves.
+ * known, or `held` with the writes of the turn it was given in, to be kept (once) when that turn saves.
  */
 export type FeedbackOutcome = 'recorded' | 'already_rated' | 'unknown_answer' | 'held';
 
@@ -45,46 +45,41 @@ export interface EntryFeedback {
 export class FeedbackLog {
   private readonly docs: Collection<FeedbackDoc>;
   private readonly pageSize: number;
-  private readonly turns: TurnsInFlight | undefined;
 
   /**
    * @param store where ratings are kept (SQLite or MongoDB)
-   * @param options `pageSize`: how many ratings {@link countsByEntry} reads per query (default and at most 1000);
-   *   `turns`: the bot turns in flight, whose writes a rating given during one of them joins
+   * @param options `pageSize`: how many ratings {@link countsByEntry} reads per query (default and at most 1000)
    */
   constructor(
     store: DocumentStore,
     private readonly clock: Clock,
-    options: { readonly pageSize?: number; readonly turns?: TurnsInFlight } = {},
+    options: { readonly pageSize?: number } = {},
   ) {
     this.docs = store.collection<FeedbackDoc>(FEEDBACK_COLLECTION);
     this.pageSize = Math.min(Math.max(1, options.pageSize ?? 1000), 1000);
-    this.turns = options.turns;
   }
 
   /**
    * Notes an answer whose rating will come later, by its message id (Teams' feedback buttons).
-   * During the conversation's turn the note is written with that turn's state.
+   * @param writes the writes of the turn that sent the answer, when it holds them: the note is then written with that turn's state
    */
-  async asked(answer: RatedAnswer): Promise<void> {
+  async asked(answer: RatedAnswer, writes?: TurnWrites): Promise<void> {
     const at = new Date(this.clock.now()).toISOString();
     const write = (): Promise<unknown> =>
       this.docs.update(keyOf(answer.conversationId, answer.answerId), (current) =>
         current ? undefined : { entryId: answer.entryId, channelId: answer.channelId, helpful: null, askedAt: at },
       );
-    const writes = this.turns?.writesOf(answer.conversationId);
     if (writes) writes.add(write);
     else await write();
   }
 
   /**
    * Records a rating once. Without `entryId` the answer must have been noted with {@link asked}.
-   * During the conversation's turn the rating is written with that turn's state, and `held` is
-   * returned: whether it was the answer's first rating is settled then, by the same rule.
    * @param answer the answer rated; `entryId` and `channelId` are needed only for answers not noted before
+   * @param writes the writes of the turn the rating came in, when it holds them: the rating is then written with that
+   *   turn's state and `held` is returned; whether it was the answer's first rating is settled then, by the same rule
    */
-  async record(answer: Pick<RatedAnswer, 'conversationId' | 'answerId'> & Partial<RatedAnswer>, helpful: boolean): Promise<FeedbackOutcome> {
-    const writes = this.turns?.writesOf(answer.conversationId);
+  async record(answer: Pick<RatedAnswer, 'conversationId' | 'answerId'> & Partial<RatedAnswer>, helpful: boolean, writes?: TurnWrites): Promise<FeedbackOutcome> {
     if (!writes) return this.recordNow(answer, helpful);
     writes.add(() => this.recordNow(answer, helpful));
     return 'held';

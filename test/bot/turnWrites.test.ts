@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Helpdesk } from '../../src/composition';
 import type { Collection, Document, DocumentStore } from '../../src/store/documentStore';
 import { SqliteDocumentStore } from '../../src/store/sqlite/sqliteDocumentStore';
-import { TurnsInFlight, TurnWrites } from '../../src/store/turnWrites';
+import { TurnWrites } from '../../src/store/turnWrites';
 import { TRANSCRIPT_COLLECTION } from '../../src/tickets/transcriptLog';
 import { BOT_STATE_COLLECTION } from '../../src/store/botStorage';
 import { mongoTestTargets, freshDatabase } from '../support/jongodb';
@@ -153,28 +153,8 @@ describe('when a write of the turn fails', () => {
   });
 });
 
-describe('TurnsInFlight', () => {
-  it('gives a conversation\'s writes only while exactly one of its turns is in flight', () => {
-    const turns = new TurnsInFlight();
-    const first = new TurnWrites();
-    const leaveFirst = turns.enter('c1', first);
-    expect(turns.writesOf('c1')).toBe(first);
-    expect(turns.writesOf('c2')).toBeUndefined();
-    const leaveSecond = turns.enter('c1', new TurnWrites());
-    expect(turns.writesOf('c1')).toBeUndefined();
-    leaveSecond();
-    // Which of the two is still running is not known: writes go straight to the store.
-    expect(turns.writesOf('c1')).toBeUndefined();
-    leaveFirst();
-    leaveFirst();
-    const third = new TurnWrites();
-    turns.enter('c1', third);
-    expect(turns.writesOf('c1')).toBe(third);
-    turns.enter('c2', undefined);
-    expect(turns.writesOf('c2')).toBeUndefined();
-  });
-
-  it('TurnWrites issues held writes together and waits for every one issued so far', async () => {
+describe('TurnWrites', () => {
+  it('issues held writes together and waits for every one issued so far', async () => {
     const writes = new TurnWrites();
     const started: string[] = [];
     let release: () => void = () => undefined;

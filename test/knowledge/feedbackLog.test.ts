@@ -5,6 +5,7 @@ import type { DocumentStore } from '../../src/store/documentStore';
 import { MongoDocumentStore } from '../../src/store/mongodb/mongoDocumentStore';
 import { SqliteDocumentStore } from '../../src/store/sqlite/sqliteDocumentStore';
 import { FEEDBACK_COLLECTION, FeedbackLog, formatFeedbackReport } from '../../src/knowledge/feedbackLog';
+import { TurnWrites } from '../../src/store/turnWrites';
 import { dropDatabase, freshDatabase, mongoTestTargets } from '../support/jongodb';
 import { ManualClock } from '../support/verificationFixtures';
 
@@ -67,6 +68,18 @@ describe.each(targets)('ratings of answers on $name', ({ open }) => {
     await expect(log.record({ conversationId: 'a:teams', answerId: 'msg-never-sent' }, true)).resolves.toBe('unknown_answer');
     await expect(log.record({ conversationId: 'a:elsewhere', answerId: 'msg-1' }, true)).resolves.toBe('unknown_answer');
     await expect(log.countsByEntry()).resolves.toEqual([{ entryId: 'internet_needed', helpful: 0, unhelpful: 1 }]);
+  });
+
+  it("with a turn's held writes, keeps the note and the rating only when the turn issues them, and still once per answer", async () => {
+    const turn = new TurnWrites();
+    await log.asked({ conversationId: 'a:teams', answerId: 'msg-1', entryId: 'grace_period', channelId: 'msteams' }, turn);
+    await expect(log.record({ conversationId: 'c1', answerId: 'turn-1', entryId: 'uk_numbers', channelId: 'webchat' }, true, turn)).resolves.toBe('held');
+    await expect(log.record({ conversationId: 'c1', answerId: 'turn-1', entryId: 'uk_numbers', channelId: 'webchat' }, false, turn)).resolves.toBe('held');
+    expect(await first.collection(FEEDBACK_COLLECTION).count()).toBe(0);
+    await turn.issue();
+    await expect(log.countsByEntry()).resolves.toEqual([{ entryId: 'uk_numbers', helpful: 1, unhelpful: 0 }]);
+    // The note held with the turn is there: a rating of it from Teams is kept.
+    await expect(log.record({ conversationId: 'a:teams', answerId: 'msg-1' }, false)).resolves.toBe('recorded');
   });
 
   it('keeps neither the conversation id nor the answer id, only the entry, the channel, the verdict and the times', async () => {
