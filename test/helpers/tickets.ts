@@ -27,6 +27,24 @@ export function ticketInput(overrides: Partial<CreateTicketInput> = {}): CreateT
   } as CreateTicketInput;
 }
 
+/**
+ * The overrides of {@link ticketInput} for an unverified lost-phone ticket that needs a Temporary Access Pass: no other method
+ * on record, the lost mobile ending 201, and the second check still pending.
+ */
+export function pendingTapTicket(actionsNeeded: readonly string[] = []): Partial<CreateTicketInput> {
+  return {
+    type: 'lost_device',
+    verification: { verified: false, reason: 'no phone method' },
+    details: {
+      otherMethodAvailable: false,
+      canWork: false,
+      lostPhone: { method: 'mobile', numberMasked: '***201' },
+      temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } },
+      actionsNeeded: [...actionsNeeded],
+    },
+  };
+}
+
 /** A logger whose JSON lines are kept in memory, for assertions. */
 export function capturingLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
   const raw: string[] = [];

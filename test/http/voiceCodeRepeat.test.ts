@@ -2,6 +2,7 @@ import twilio from 'twilio';
 import { VOICE_CODE_REPEAT_PATH } from '../../src/channels/voiceCodeRepeatRoute';
 import { DevOutbox } from '../../src/verification/devOutbox';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
+import { phoneLineEnv } from '../support/voiceCaller';
 
 const AUTH_TOKEN = 'twilio-auth-token-for-tests';
 const PUBLIC = 'https://bot.example.org';
@@ -11,10 +12,7 @@ describe('Twilio voice webhook: press 1 to hear the code again', () => {
   beforeAll(async () => {
     t = await startTestHelpdesk(
       {
-        TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-        TWILIO_FROM_NUMBER: '+447700900000',
-        PUBLIC_BASE_URL: PUBLIC,
+        ...phoneLineEnv(AUTH_TOKEN, PUBLIC),
       },
       { sender: new DevOutbox({ clock: { now: () => Date.now() } }) },
     );

@@ -130,3 +130,11 @@ export function twimlOf(answer: WebhookAnswer): TwimlNode {
   if (!answer.twiml) throw new Error(`no TwiML in ${answer.body}`);
   return answer.twiml;
 }
+
+/**
+ * The environment of a helpdesk whose phone line is Twilio's: a test account, the auth token its
+ * webhooks are signed with, and the public address Twilio posts to. Twilio itself is never reached.
+ */
+export function phoneLineEnv(authToken: string, publicBaseUrl: string, accountSid = `AC${'0'.repeat(32)}`): NodeJS.ProcessEnv {
+  return { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM_NUMBER: '+447700900000', PUBLIC_BASE_URL: publicBaseUrl };
+}

@@ -1,5 +1,5 @@
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { ticketInput } from '../helpers/tickets';
+import { pendingTapTicket, ticketInput } from '../helpers/tickets';
 import type { Ticket } from '../../src/tickets';
 import { TeamsAgentStore } from '../../src/teams';
 import { ConnectorStandIn } from './connectorStandIn';
@@ -344,16 +344,7 @@ describe('Helpdesk agents in Teams', () => {
 
   describe('a lost phone that needs a Temporary Access Pass', () => {
     it('shows both masked numbers and the pending second check; Resolve waits until an agent records it on the card', async () => {
-      const lost = await openTicket('a:lost-tap', {
-        verification: { verified: false, reason: 'no phone method' },
-        details: {
-          otherMethodAvailable: false,
-          canWork: false,
-          lostPhone: { method: 'mobile', numberMasked: '***201' },
-          temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } },
-          actionsNeeded: ['Remove the lost phone (mobile ending 201) from the MFA methods'],
-        },
-      });
+      const lost = await openTicket('a:lost-tap', pendingTapTicket(['Remove the lost phone (mobile ending 201) from the MFA methods']));
       const posted = cardOf(connector.sentTo(HELPDESK_TEAM).find((a) => JSON.stringify(a.body).includes(lost.id))!.body);
       expect(JSON.stringify(posted)).toContain('mobile ending 201');
       expect(JSON.stringify(posted)).toContain('Second check PENDING');

@@ -18,7 +18,7 @@ import {
   type TicketEvent,
   type TicketNotifier,
 } from '../../src/tickets';
-import { capturingLogger, steppingClock, ticketInput } from '../helpers/tickets';
+import { capturingLogger, pendingTapTicket, steppingClock, ticketInput } from '../helpers/tickets';
 
 function memoryService(options: { notifiers?: TicketNotifier[]; now?: () => Date } = {}) {
   const store = new SqliteDocumentStore({ filename: ':memory:' });
@@ -485,16 +485,7 @@ describe('TicketService.countsSince', () => {
 
 describe('TicketService: the second check of a Temporary Access Pass', () => {
   const tapTicket = () =>
-    ticketInput({
-      verification: { verified: false, reason: 'no phone method' },
-      details: {
-        otherMethodAvailable: false,
-        canWork: false,
-        lostPhone: { method: 'mobile', numberMasked: '***201' },
-        temporaryAccessPass: { requested: true, secondCheck: { status: 'pending' } },
-        actionsNeeded: [],
-      },
-    });
+    ticketInput(pendingTapTicket());
 
   it('a call-back answered with # records it, as a call-back by the bot, and the number called becomes the proving number', async () => {
     const { service } = memoryService();

@@ -1,6 +1,6 @@
 import { HttpStandIn, json } from '../support/httpStandIn';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { find, saysOf, twimlOf, verbsOf, VoiceCaller } from '../support/voiceCaller';
+import { find, saysOf, twimlOf, verbsOf, VoiceCaller, phoneLineEnv } from '../support/voiceCaller';
 import type { Ticket } from '../../src/tickets/model';
 
 const SID = `AC${'0'.repeat(32)}`;
@@ -38,10 +38,7 @@ describe('agent-initiated call-back verification, with the outbound call recorde
     const securityUrl = await security.start();
     t = await startTestHelpdesk(
       {
-        TWILIO_ACCOUNT_SID: SID,
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-        TWILIO_FROM_NUMBER: '+447700900000',
-        PUBLIC_BASE_URL: PUBLIC,
+        ...phoneLineEnv(AUTH_TOKEN, PUBLIC, SID),
         AGENT_API_TOKENS: `Sam Agent:${AGENT_TOKEN}`,
         SECURITY_WEBHOOK_URL: `${securityUrl}/alerts`,
       },

@@ -1,6 +1,6 @@
 import { DevOutbox } from '../../src/verification/devOutbox';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { saysOf, twimlOf, VoiceCaller } from '../support/voiceCaller';
+import { saysOf, twimlOf, VoiceCaller, phoneLineEnv } from '../support/voiceCaller';
 
 const AUTH_TOKEN = 'twilio-auth-token-for-caller-budgets';
 const PUBLIC = 'https://bot.example.org';
@@ -9,7 +9,7 @@ describe('the phone line: one calling number asking for codes for many staff ids
   let t: TestHelpdesk;
   beforeAll(async () => {
     t = await startTestHelpdesk(
-      { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM_NUMBER: '+447700900000', PUBLIC_BASE_URL: PUBLIC, VERIFICATION_SENDS_PER_SOURCE_PER_HOUR: '2' },
+      { ...phoneLineEnv(AUTH_TOKEN, PUBLIC), VERIFICATION_SENDS_PER_SOURCE_PER_HOUR: '2' },
       { sender: new DevOutbox({ clock: { now: () => Date.now() } }) },
     );
   });

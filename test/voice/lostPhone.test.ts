@@ -7,7 +7,7 @@
 import { DevOutbox } from '../../src/verification/devOutbox';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
 import { FULL_NUMBERS, GWEN, HAL, lostPhoneDirectory } from '../support/lostPhoneDirectory';
-import { find, saysOf, twimlOf, verbsOf, VoiceCaller, type TwimlNode } from '../support/voiceCaller';
+import { find, saysOf, twimlOf, verbsOf, VoiceCaller, type TwimlNode, phoneLineEnv } from '../support/voiceCaller';
 
 const AUTH_TOKEN = 'twilio-auth-token-for-lost-phone-calls';
 const PUBLIC = 'https://bot.example.org';
@@ -40,10 +40,7 @@ describe('a lost phone on the phone line', () => {
     outbox = new DevOutbox({ clock: { now: () => Date.now() } });
     t = await startTestHelpdesk(
       {
-        TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-        TWILIO_FROM_NUMBER: '+447700900000',
-        PUBLIC_BASE_URL: PUBLIC,
+        ...phoneLineEnv(AUTH_TOKEN, PUBLIC),
         HELPDESK_PHONE_NUMBER: '+443332001133',
         AGENT_API_TOKENS: `Val Agent:${TOKEN}`,
         DIRECTORY_FILE: directory.file,

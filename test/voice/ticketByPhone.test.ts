@@ -5,7 +5,7 @@
  */
 import { DevOutbox } from '../../src/verification/devOutbox';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { saysOf, VoiceCaller, type TwimlNode, type WebhookAnswer } from '../support/voiceCaller';
+import { saysOf, VoiceCaller, type TwimlNode, type WebhookAnswer, phoneLineEnv } from '../support/voiceCaller';
 
 const AUTH_TOKEN = 'twilio-auth-token-for-ticket-calls';
 const PUBLIC = 'https://bot.example.org';
@@ -36,7 +36,7 @@ describe('a ticket from chat, continued on the phone', () => {
   beforeAll(async () => {
     outbox = new DevOutbox({ clock: { now: () => now } });
     t = await startTestHelpdesk(
-      { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: AUTH_TOKEN, TWILIO_FROM_NUMBER: '+447700900000', PUBLIC_BASE_URL: PUBLIC },
+      phoneLineEnv(AUTH_TOKEN, PUBLIC),
       { sender: outbox, clock: { now: () => now } },
     );
   });

@@ -3,16 +3,13 @@ import type { Collection, Document, DocumentStore } from '../../src/store/docume
 import { SqliteDocumentStore } from '../../src/store/sqlite/sqliteDocumentStore';
 import { DevOutbox } from '../../src/verification/devOutbox';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { find, saysOf, twimlOf, verbsOf, VoiceCaller, type TwimlNode } from '../support/voiceCaller';
+import { find, saysOf, twimlOf, verbsOf, VoiceCaller, type TwimlNode, phoneLineEnv } from '../support/voiceCaller';
 
 const AUTH_TOKEN = 'twilio-auth-token-for-voice-tests';
 const PUBLIC = 'https://bot.example.org';
 const HELPDESK = '+443332001133';
 const TWILIO_ENV = {
-  TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-  TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-  TWILIO_FROM_NUMBER: '+447700900000',
-  PUBLIC_BASE_URL: PUBLIC,
+  ...phoneLineEnv(AUTH_TOKEN, PUBLIC),
 };
 
 /** A store whose every call rejects while `failing` is set: the database going away mid-call. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DevOutbox } from '../../src/verification/devOutbox';
 import { messageActivity, send, startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
-import { find, saysOf, twimlOf, verbsOf, VoiceCaller, type TwimlNode } from '../support/voiceCaller';
+import { find, saysOf, twimlOf, verbsOf, VoiceCaller, type TwimlNode, phoneLineEnv } from '../support/voiceCaller';
 
 const AUTH_TOKEN = 'twilio-auth-token-for-prompt-tests';
 const PUBLIC = 'https://bot.example.org';
@@ -18,10 +18,7 @@ describe('prompts that understand everyday answers, over HTTP against the real s
     outbox = new DevOutbox({ clock: { now: () => Date.now() } });
     t = await startTestHelpdesk(
       {
-        TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-        TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-        TWILIO_FROM_NUMBER: '+447700900000',
-        PUBLIC_BASE_URL: PUBLIC,
+        ...phoneLineEnv(AUTH_TOKEN, PUBLIC),
         HELPDESK_PHONE_NUMBER: HELPDESK,
       },
       { sender: outbox },
