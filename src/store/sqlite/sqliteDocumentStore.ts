@@ -22,6 +22,7 @@ import {
   type Versioned,
 } from '../documentStore';
 import { MIGRATIONS, type Migration } from './migrations';
+import { WalCheckpointer } from './walCheckpointer';
 
 /** Options for {@link SqliteDocumentStore}. */
 export interface SqliteStoreOptions {
@@ -33,10 +34,21 @@ export interface SqliteStoreOptions {
   readonly migrations?: readonly Migration[];
   /** The time stamped on writes, in milliseconds since the epoch (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * Whether a thread of its own checkpoints the write-ahead log (see {@link WalCheckpointer});
+   * default true for a file. Without it, SQLite checkpoints inside commits.
+   */
+  readonly checkpointThread?: boolean;
 }
 
 /** Stores of this process with a group transaction open, see {@link SqliteDocumentStore.write}. */
 const OPEN_GROUPS = new Set<SqliteDocumentStore>();
+
+/** Size the write-ahead log is truncated to when it starts again (SQLite keeps its largest size by default). */
+const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** SQLite's own default of `wal_autocheckpoint`, in pages. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 /** How many distinct statements a store keeps compiled. */
 const MAX_CACHED_STATEMENTS = 256;
@@ -56,6 +68,8 @@ interface Row {
 export class SqliteDocumentStore implements DocumentStore {
   private db: Database.Database | undefined;
   private closed = false;
+  /** The checkpointing thread, once it runs; its start, while it starts. */
+  private checkpointer: WalCheckpointer | Promise<WalCheckpointer | undefined> | undefined;
   private readonly collections = new Map<string, SqliteCollection<Document>>();
   /** Prepared statements by SQL text: compiling SQL costs more than running these small statements. */
   private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
@@ -77,14 +91,57 @@ export class SqliteDocumentStore implements DocumentStore {
         db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.options.busyTimeoutMs ?? 5000))}`);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
+        // A log that grew in a burst is cut back to this size once it starts again.
+        db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
         migrate(db, this.options.migrations ?? MIGRATIONS);
       } catch (err) {
         db.close();
         throw err;
       }
       this.db = db;
+      if (this.options.filename !== ':memory:' && this.options.checkpointThread !== false) this.startCheckpointer(db);
     }
     return this.db;
+  }
+
+  /**
+   * Moves checkpoints off the request thread: once the checkpointing thread has opened the file,
+   * this connection stops checkpointing inside its commits. If the thread cannot start, or stops,
+   * the connection checkpoints for itself again, as SQLite does by default.
+   */
+  private startCheckpointer(db: Database.Database): void {
+    const selfCheckpoint = (): void => {
+      if (this.db === db && db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+    };
+    this.checkpointer = WalCheckpointer.start({
+      filename: this.options.filename,
+      busyTimeoutMs: Math.max(0, Math.floor(this.options.busyTimeoutMs ?? 5000)),
+      onStopped: () => {
+        this.checkpointer = undefined;
+        selfCheckpoint();
+      },
+      onBackfilled: () => {
+        // Between requests, with no group transaction of this thread open: only the pages written since the thread's checkpoint are left to copy.
+        if (this.db !== db || !db.open || db.inTransaction) return;
+        try {
+          db.pragma('wal_checkpoint(PASSIVE)');
+        } catch {
+          // Locked by another process: the next round finishes it.
+        }
+      },
+    }).then(
+      (checkpointer) => {
+        // Closed while the thread started: close() stops it, and waits for that.
+        if (this.db !== db || this.closed) return checkpointer;
+        db.pragma('wal_autocheckpoint = 0');
+        this.checkpointer = checkpointer;
+        return checkpointer;
+      },
+      () => {
+        this.checkpointer = undefined;
+        return undefined;
+      },
+    );
   }
 
   /** The prepared statement for `sql`, compiled once per open database. */
@@ -245,11 +302,16 @@ export class SqliteDocumentStore implements DocumentStore {
     });
   }
 
-  close(): Promise<void> {
-    return run(() => {
+  async close(): Promise<void> {
+    await run(() => {
       if (this.commitScheduled) this.commit();
       this.closed = true;
       this.statements.clear();
+    });
+    const checkpointer = await this.checkpointer;
+    this.checkpointer = undefined;
+    await checkpointer?.stop();
+    await run(() => {
       if (this.db) {
         this.db.close();
         this.db = undefined;
@@ -328,6 +390,16 @@ function sqlValue(value: FilterValue): unknown {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
+/** Up to this many ids, {@link SqliteCollection.getMany} reads each by its key (see {@link fewIdsQuery}). */
+const FEW_IDS = 8;
+
+/** SQL of `count` lookups by key of one collection (`?1`), each id a parameter of its own (`?2`...). */
+const fewIdsQueries: string[] = [];
+function fewIdsQuery(count: number): string {
+  fewIdsQueries[count] ??= Array.from({ length: count }, (_, i) => `SELECT id, etag, doc FROM documents WHERE collection = ?1 AND id = ?${i + 2}`).join(' UNION ALL ');
+  return fewIdsQueries[count];
+}
+
 class SqliteCollection<T extends Document> implements Collection<T> {
   constructor(
     private readonly store: SqliteDocumentStore,
@@ -369,6 +441,16 @@ class SqliteCollection<T extends Document> implements Collection<T> {
       ids.forEach((id) => assertKey(id));
       const out = new Map<string, Versioned<T>>();
       const unique = [...new Set(ids)];
+      if (unique.length <= FEW_IDS) {
+        // A few ids (a turn's conversation and user state) as one lookup by key each, in one
+        // statement: `IN (...)` would first build a temporary index of the ids, which costs more
+        // than the lookups themselves.
+        const params: Record<number, string> = { 1: this.name };
+        unique.forEach((id, i) => (params[i + 2] = id));
+        const rows = this.store.statement<[Record<number, string>], Row>(fewIdsQuery(unique.length)).all(params);
+        for (const row of rows) out.set(row.id, this.toVersioned(row));
+        return out;
+      }
       for (let i = 0; i < unique.length; i += 500) {
         const chunk = unique.slice(i, i + 500);
         const rows = this.store
