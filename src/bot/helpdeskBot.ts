@@ -29,6 +29,26 @@ export const TOO_LONG_TEXT = `That message is too long for me to read (${MAX_MES
  */
 const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
 
+/**
+ * Description of the turn-state key by which botbuilder-dialogs marks a turn whose
+ * `activityReceived` dialog event has been emitted. Unless a turn has it, the first
+ * `continueDialog` emits that event from the leaf of the stack: it builds a child dialog context
+ * for each container on the way down, then offers the event to each dialog on the way back up.
+ * The helpdesk's dialogs handle no dialog events (none overrides `onPreBubbleEvent`,
+ * `onPostBubbleEvent` or `onDialogEvent`), so the event changes nothing but costs a few dialog
+ * contexts a turn. The key is a symbol private to the package, so it is found in the first turn's
+ * state and set up front on every later turn.
+ */
+const ACTIVITY_RECEIVED_EMITTED = 'ActivityReceivedEmitted';
+
+/** The turn-state key named {@link ACTIVITY_RECEIVED_EMITTED} in this turn's state, if it is there. */
+function activityReceivedKey(context: TurnContext): symbol | undefined {
+  for (const key of context.turnState.keys()) {
+    if (typeof key === 'symbol' && key.description === ACTIVITY_RECEIVED_EMITTED) return key;
+  }
+  return undefined;
+}
+
 /** Dependencies of {@link createHelpdeskApplication}. */
 export interface HelpdeskBotDeps {
   /** Where conversation and user state live: the product's store. */
@@ -88,6 +108,7 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
   const dialogState = new TurnDialogState();
   const dialogs = new DialogSet(dialogState).add(deps.mainDialog);
   let stateConfiguration: DialogStateManagerConfiguration | undefined;
+  let activityReceived: symbol | undefined;
   app.activity(ActivityTypes.Message, async (context: TurnContext, state: HelpdeskTurnState) => {
     if (await deps.teamsAgents?.relay.forwardFromPerson(context)) return;
     if ((context.activity.text ?? '').length > MAX_MESSAGE_CHARS) {
@@ -105,9 +126,11 @@ export function createHelpdeskApplication(deps: HelpdeskBotDeps): Application<He
           return;
         }
         if (stateConfiguration) context.turnState.set(DIALOG_STATE_CONFIGURATION, stateConfiguration);
+        if (activityReceived) context.turnState.set(activityReceived, true);
         const dc = await dialogs.createContext(context);
         stateConfiguration ??= context.turnState.get<DialogStateManagerConfiguration | undefined>(DIALOG_STATE_CONFIGURATION);
         const result = await dc.continueDialog();
+        activityReceived ??= activityReceivedKey(context);
         if (result.status === DialogTurnStatus.empty) await dc.beginDialog(deps.mainDialog.id);
       },
       deps.botAppId,

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
  * of the thread's checkpoints (see {@link WalCheckpointerOptions.onBackfilled}); below it the log
  * is left to grow until the next round.
  */
-const FINISH_FRAMES = 256;
+const FINISH_FRAMES = 2048;
 
 /** How often the checkpointing thread copies the write-ahead log back into the database, in milliseconds. */
 export const CHECKPOINT_INTERVAL_MS = 200;
@@ -52,7 +52,7 @@ export interface WalCheckpointerOptions {
   /** Called if the thread stops on its own; the main connection then checkpoints for itself again. */
   readonly onStopped: (err: Error) => void;
   /**
-   * Called after each of the thread's checkpoints once the log has grown past a megabyte. The log
+   * Called after each of the thread's checkpoints once the log has grown past 8 MB. The log
    * starts again from its beginning only once a checkpoint has copied all of it, and under steady
    * writes some always arrive while the thread copies: the main connection then finishes the job
    * (the few pages written meanwhile), so that the log does not grow for as long as the writes go on.
