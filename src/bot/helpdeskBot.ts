@@ -35,8 +35,9 @@ const DIALOG_STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
  * `continueDialog` emits that event from the leaf of the stack: it builds a child dialog context
  * for each container on the way down, then offers the event to each dialog on the way back up.
  * The helpdesk's dialogs handle no dialog events (none overrides `onPreBubbleEvent`,
- * `onPostBubbleEvent` or `onDialogEvent`), so the event changes nothing but costs a few dialog
- * contexts a turn. The key is a symbol private to the package, so it is found in the first turn's
+ * `onPostBubbleEvent` or `onDialogEvent`; a prompt reads its answer in `continueDialog` either
+ * way), so the event changes nothing but costs a dialog context per container and a round of
+ * event handlers a turn. The key is a symbol private to the package, so it is found in the first turn's
  * state and set up front on every later turn.
  */
 const ACTIVITY_RECEIVED_EMITTED = 'ActivityReceivedEmitted';
