@@ -1,3 +1,4 @@
+import './preload';
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config';
 import { buildHelpdesk, type Helpdesk } from './composition';

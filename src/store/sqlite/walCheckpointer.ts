@@ -22,6 +22,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.filename, { fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+// A checkpoint copies pages without the page cache; this connection reads nothing else.
+db.pragma('cache_size = -64');
 const checkpoint = () => {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -91,7 +93,7 @@ export class WalCheckpointer {
           finishFrames: FINISH_FRAMES,
         },
         // The thread needs little of its own: it runs one pragma now and then.
-        resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+        resourceLimits: { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1, stackSizeMb: 1 },
       });
       let ready = false;
       running += 1;

@@ -1,0 +1,4 @@
+// Imported first by the entry point, before anything loads botbuilder-dialogs (see deferUnusedRecognizers).
+import { deferUnusedRecognizers } from './deferredModules';
+
+deferUnusedRecognizers();
