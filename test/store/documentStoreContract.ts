@@ -118,6 +118,18 @@ export function documentStoreContract(factory: () => StoreFactory, traits: Store
       expect([...found.keys()].sort()).toEqual(['a', 'b']);
     });
 
+    it('getMany of no ids, of repeated ids and of more ids than one statement takes', async () => {
+      const c = store.collection<Doc>('things');
+      for (let i = 0; i < 12; i++) await c.put(`k${i}`, { name: `n${i}` });
+      expect((await c.getMany([])).size).toBe(0);
+      const repeated = await c.getMany(['k1', 'k1', 'k2', 'missing', 'k2']);
+      expect([...repeated.keys()].sort()).toEqual(['k1', 'k2']);
+      expect(repeated.get('k1')?.doc.name).toBe('n1');
+      const many = await c.getMany([...Array.from({ length: 12 }, (_, i) => `k${i}`), 'missing']);
+      expect(many.size).toBe(12);
+      expect(many.get('k11')?.doc.name).toBe('n11');
+    });
+
     it('find filters by equality on scalar and nested fields, sorts and pages', async () => {
       const c = store.collection<Doc>('things');
       for (let i = 1; i <= 7; i++) {

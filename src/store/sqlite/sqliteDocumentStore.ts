@@ -441,25 +441,25 @@ class SqliteCollection<T extends Document> implements Collection<T> {
       ids.forEach((id) => assertKey(id));
       const out = new Map<string, Versioned<T>>();
       const unique = [...new Set(ids)];
-      if (unique.length <= FEW_IDS) {
-        // A few ids (a turn's conversation and user state) as one lookup by key each, in one
-        // statement: `IN (...)` would first build a temporary index of the ids, which costs more
-        // than the lookups themselves.
-        const params: Record<number, string> = { 1: this.name };
-        unique.forEach((id, i) => (params[i + 2] = id));
-        const rows = this.store.statement<[Record<number, string>], Row>(fewIdsQuery(unique.length)).all(params);
-        for (const row of rows) out.set(row.id, this.toVersioned(row));
-        return out;
-      }
       for (let i = 0; i < unique.length; i += 500) {
-        const chunk = unique.slice(i, i + 500);
-        const rows = this.store
-          .statement<unknown[], Row>(`SELECT id, etag, doc FROM documents WHERE collection = ? AND id IN (${chunk.map(() => '?').join(',')})`)
-          .all(this.name, ...chunk);
-        for (const row of rows) out.set(row.id, this.toVersioned(row));
+        for (const row of this.rowsOf(unique.slice(i, i + 500))) out.set(row.id, this.toVersioned(row));
       }
       return out;
     });
+  }
+
+  /**
+   * The rows of up to 500 distinct ids. A few ids (a turn's conversation and user state) are one
+   * lookup by key each, in one statement: `IN (...)` would first build a temporary index of the
+   * ids, which costs more than the lookups themselves.
+   */
+  private rowsOf(ids: readonly string[]): Row[] {
+    if (ids.length > FEW_IDS) {
+      return this.store.statement<unknown[], Row>(`SELECT id, etag, doc FROM documents WHERE collection = ? AND id IN (${ids.map(() => '?').join(',')})`).all(this.name, ...ids);
+    }
+    const params: Record<number, string> = { 1: this.name };
+    ids.forEach((id, i) => (params[i + 2] = id));
+    return this.store.statement<[Record<number, string>], Row>(fewIdsQuery(ids.length)).all(params);
   }
 
   insert(id: string, doc: T): Promise<Versioned<T>> {
