@@ -37,11 +37,6 @@ export function deferUnusedRecognizers(): void {
   };
 }
 
-/** Whether the real package behind a stand-in has been loaded (for the tests). */
-export function loadedForReal(request: (typeof DEFERRED)[number]): boolean {
-  return Object.keys(require.cache).some((file) => file.includes(`${request}/`));
-}
-
 /** A stand-in for a module: its exports, loaded on first use. */
 function deferred(loadReal: () => Record<PropertyKey, unknown>): object {
   let real: Record<PropertyKey, unknown> | undefined;

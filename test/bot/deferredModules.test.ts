@@ -3,16 +3,19 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
+/** Defines `loadedForReal(name)` in the script: whether any file of that package has been loaded. */
+const LOADED_FOR_REAL = `const loadedForReal = (name) => Object.keys(require.cache).some((file) => file.includes(name + '/'));`;
+
 /** Runs a script in a fresh Node process (from source, through tsx) and returns what it printed as JSON. */
 function inFreshProcess(script: string): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--disable-warning=DEP0111' } });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', `${LOADED_FOR_REAL}\n${script}`], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--disable-warning=DEP0111' } });
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as Record<string, unknown>;
 }
 
 describe('recognizers the helpdesk does not use are loaded only if something reads them', () => {
   it('botbuilder-dialogs loads without the suite and the date and time recognizer, and its prompts work as before', () => {
     const result = inFreshProcess(`
-      const { deferUnusedRecognizers, loadedForReal } = require('./src/deferredModules.ts');
+      const { deferUnusedRecognizers } = require('./src/deferredModules.ts');
       deferUnusedRecognizers();
       const dialogs = require('botbuilder-dialogs');
       const out = {
@@ -48,7 +51,6 @@ describe('recognizers the helpdesk does not use are loaded only if something rea
 
   it('without the stand-ins, botbuilder-dialogs loads both at once (what the entry point avoids)', () => {
     const result = inFreshProcess(`
-      const { loadedForReal } = require('./src/deferredModules.ts');
       require('botbuilder-dialogs');
       console.log(JSON.stringify({ suite: loadedForReal('@microsoft/recognizers-text-suite'), dateTime: loadedForReal('@microsoft/recognizers-text-date-time') }));
     `);

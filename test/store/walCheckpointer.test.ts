@@ -18,9 +18,14 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
   }
 }
 
+/** The checkpointing thread's start of a store, if it has one. */
+function startOf(store: SqliteDocumentStore): Promise<WalCheckpointer | undefined> | undefined {
+  return (store as unknown as { checkpointer?: Promise<WalCheckpointer | undefined> }).checkpointer;
+}
+
 /** The thread of a running store (for the tests that stop it from outside). */
-function threadOf(store: SqliteDocumentStore): { terminate(): Promise<number> } {
-  const checkpointer = (store as unknown as { checkpointer?: unknown }).checkpointer;
+async function threadOf(store: SqliteDocumentStore): Promise<{ terminate(): Promise<number> }> {
+  const checkpointer = await startOf(store);
   if (!(checkpointer instanceof WalCheckpointer)) throw new Error('the store has no running checkpointer');
   return (checkpointer as unknown as { worker: { terminate(): Promise<number> } }).worker;
 }
@@ -69,7 +74,7 @@ describe('checkpoints on a thread of their own', () => {
     const docs = store.collection<{ n: number }>('things');
     await docs.put('a', { n: 1 });
     await until(() => autocheckpoint(store) === 0, 'the thread has started');
-    await threadOf(store).terminate();
+    await (await threadOf(store)).terminate();
     await until(() => autocheckpoint(store) === 1000, 'the connection checkpoints for itself');
     await docs.put('b', { n: 2 });
     expect((await docs.get('a'))?.doc.n).toBe(1);
@@ -84,8 +89,8 @@ describe('checkpoints on a thread of their own', () => {
     await memory.ping();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(autocheckpoint(file)).toBe(1000);
-    expect((file as unknown as { checkpointer?: unknown }).checkpointer).toBeUndefined();
-    expect((memory as unknown as { checkpointer?: unknown }).checkpointer).toBeUndefined();
+    expect(startOf(file)).toBeUndefined();
+    expect(startOf(memory)).toBeUndefined();
     await file.close();
     await memory.close();
   });

@@ -68,8 +68,8 @@ interface Row {
 export class SqliteDocumentStore implements DocumentStore {
   private db: Database.Database | undefined;
   private closed = false;
-  /** The checkpointing thread, once it runs; its start, while it starts. */
-  private checkpointer: WalCheckpointer | Promise<WalCheckpointer | undefined> | undefined;
+  /** The checkpointing thread's start: the thread once it runs, `undefined` if it could not start. */
+  private checkpointer: Promise<WalCheckpointer | undefined> | undefined;
   private readonly collections = new Map<string, SqliteCollection<Document>>();
   /** Prepared statements by SQL text: compiling SQL costs more than running these small statements. */
   private readonly statements = new Map<string, Database.Statement<unknown[], unknown>>();
@@ -88,7 +88,7 @@ export class SqliteDocumentStore implements DocumentStore {
       if (this.options.filename !== ':memory:') mkdirSync(dirname(this.options.filename), { recursive: true });
       const db = new Database(this.options.filename);
       try {
-        db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.options.busyTimeoutMs ?? 5000))}`);
+        db.pragma(`busy_timeout = ${this.busyTimeoutMs()}`);
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
         // A log that grew in a burst is cut back to this size once it starts again.
@@ -115,7 +115,7 @@ export class SqliteDocumentStore implements DocumentStore {
     };
     this.checkpointer = WalCheckpointer.start({
       filename: this.options.filename,
-      busyTimeoutMs: Math.max(0, Math.floor(this.options.busyTimeoutMs ?? 5000)),
+      busyTimeoutMs: this.busyTimeoutMs(),
       onStopped: () => {
         this.checkpointer = undefined;
         selfCheckpoint();
@@ -131,17 +131,17 @@ export class SqliteDocumentStore implements DocumentStore {
       },
     }).then(
       (checkpointer) => {
-        // Closed while the thread started: close() stops it, and waits for that.
-        if (this.db !== db || this.closed) return checkpointer;
-        db.pragma('wal_autocheckpoint = 0');
-        this.checkpointer = checkpointer;
+        // Unless the store closed while the thread started (close() then stops it, and waits for that).
+        if (this.db === db && !this.closed) db.pragma('wal_autocheckpoint = 0');
         return checkpointer;
       },
-      () => {
-        this.checkpointer = undefined;
-        return undefined;
-      },
+      () => undefined,
     );
+  }
+
+  /** How long to wait for another process's write lock, in whole milliseconds. */
+  private busyTimeoutMs(): number {
+    return Math.max(0, Math.floor(this.options.busyTimeoutMs ?? 5000));
   }
 
   /** The prepared statement for `sql`, compiled once per open database. */
