@@ -215,6 +215,33 @@ export function documentStoreContract(factory: () => StoreFactory, traits: Store
       expect(await store.purge('things', { keepNewest: 0 })).toBe(5);
       expect(await c.count()).toBe(0);
     });
+
+    it('purge is exact to the millisecond for documents written and rewritten within the same hour', async () => {
+      const hour = Date.UTC(2030, 0, 1, 10);
+      let now = hour + 60_000;
+      await store.close();
+      store = await f.create({ now: () => now });
+      const c = store.collection<Doc>('things');
+      await c.put('rewritten', { name: 'v1' });
+      now = hour + 10 * 60_000;
+      await c.put('early', { name: 'early' });
+      now = hour + 20 * 60_000;
+      await c.put('middle', { name: 'middle' });
+      now = hour + 30 * 60_000;
+      await c.update('rewritten', () => ({ name: 'v2' }));
+      now = hour + 59 * 60_000 + 59_999;
+      await c.put('boundary', { name: 'boundary' });
+      now = hour + 60 * 60_000;
+      await c.put('next hour', { name: 'next hour' });
+      // Before the middle one by 1 ms: only the early one; the rewritten one counts from its last write.
+      expect(await store.purge('things', { writtenBefore: hour + 20 * 60_000 })).toBe(1);
+      expect((await c.find()).map((d) => d.id)).toEqual(['boundary', 'middle', 'next hour', 'rewritten']);
+      expect(await store.purge('things', { writtenBefore: hour + 20 * 60_000 + 1 })).toBe(1);
+      expect(await store.purge('things', { keepNewest: 2 })).toBe(1);
+      expect((await c.find()).map((d) => d.id)).toEqual(['boundary', 'next hour']);
+      expect(await store.purge('things', { writtenBefore: hour + 60 * 60_000 })).toBe(1);
+      expect((await c.find()).map((d) => d.id)).toEqual(['next hour']);
+    });
   });
 
   describe('counters', () => {

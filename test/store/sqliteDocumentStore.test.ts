@@ -74,6 +74,44 @@ describe('SqliteDocumentStore specifics', () => {
     db.close();
   });
 
+  it('indexes the hour of the last write for retention, kept across rewrites within the hour, and fills it in for a database of the earlier layout', async () => {
+    const filename = join(dir, 'hours.sqlite');
+    const hour = Date.UTC(2030, 0, 1, 10);
+    let now = hour + 5 * 60_000;
+    // A database of the earlier layout, with one document, as that version's store left it.
+    const earlier = new Database(filename);
+    earlier.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const m of MIGRATIONS.filter((m) => m.version <= 2)) {
+      earlier.exec(m.sql);
+      earlier.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date(now).toISOString());
+    }
+    earlier
+      .prepare('INSERT INTO documents (collection, id, etag, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run('things', 'old', 'e1', JSON.stringify({ n: 1 }), now, now);
+    earlier.close();
+
+    const store = new SqliteDocumentStore({ filename, now: () => now });
+    const things = store.collection<{ n: number }>('things');
+    expect((await things.get('old'))?.doc).toEqual({ n: 1 });
+    const hours = (): Record<string, number> =>
+      Object.fromEntries(store.connection().prepare<[], { id: string; h: number }>("SELECT id, updated_hour AS h FROM documents WHERE collection = 'things'").all().map((r) => [r.id, r.h]));
+    expect(hours()).toEqual({ old: hour / 3_600_000 });
+    const indexes = store.connection().prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL").all();
+    expect(indexes.map((i) => i.name)).toEqual(['documents_written']);
+    now = hour + 50 * 60_000;
+    await things.update('old', () => ({ n: 2 }));
+    await things.put('new', { n: 3 });
+    expect(hours()).toEqual({ old: hour / 3_600_000, new: hour / 3_600_000 });
+    now = hour + 61 * 60_000;
+    await things.put('old', { n: 4 });
+    expect(hours()).toEqual({ old: hour / 3_600_000 + 1, new: hour / 3_600_000 });
+    // The purge compares the exact time of the last write, not its hour.
+    expect(await store.purge('things', { writtenBefore: hour + 50 * 60_000 })).toBe(0);
+    expect(await store.purge('things', { writtenBefore: hour + 50 * 60_000 + 1 })).toBe(1);
+    expect((await things.find()).map((d) => d.id)).toEqual(['old']);
+    await store.close();
+  });
+
   it('shares one file safely between two store instances', async () => {
     const filename = join(dir, 'shared.sqlite');
     const a = new SqliteDocumentStore({ filename });
@@ -106,7 +144,7 @@ describe('SqliteDocumentStore specifics', () => {
     await store.prepare([{ name: 'things', indexes: [['status', 'createdAt']] }]);
     const db = store.connection();
     const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
-    expect(indexes.map((i) => i.name).sort()).toEqual(['documents_updated', 'px_things_status_createdAt']);
+    expect(indexes.map((i) => i.name).sort()).toEqual(['documents_written', 'px_things_status_createdAt']);
     expect(indexes.find((i) => i.name.startsWith('px_'))?.sql).toMatch(/json_extract\(doc, '\$\.createdAt'\), id\) WHERE collection = 'things'$/);
 
     const things = store.collection<{ status: string; createdAt: string }>('things');

@@ -59,6 +59,22 @@ interface Row {
   doc: string;
 }
 
+/** A row read for a write, with the hour of its last write (see {@link hourOf}). */
+interface StoredRow extends Row {
+  hour: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The hour of a write time, the indexed part of it (`updated_hour`): a document rewritten within
+ * the hour keeps its index entry, and only `updated_at`, which is not indexed, changes. Purges
+ * select by the hour through the index and compare the exact time, so they are as exact as before.
+ */
+function hourOf(time: number): number {
+  return Math.floor(time / HOUR_MS);
+}
+
 /**
  * The embedded document store on SQLite (better-sqlite3). The database is opened lazily on
  * first use, in WAL mode, and pending migrations are applied then. Conditional writes and
@@ -288,13 +304,14 @@ export class SqliteDocumentStore implements DocumentStore {
       const db = this.connection();
       let deleted = 0;
       if (options.writtenBefore !== undefined) {
-        deleted += db.prepare('DELETE FROM documents WHERE collection = ? AND updated_at < ?').run(collection, Math.floor(options.writtenBefore)).changes;
+        const before = Math.floor(options.writtenBefore);
+        deleted += db.prepare('DELETE FROM documents WHERE collection = ? AND updated_hour <= ? AND updated_at < ?').run(collection, hourOf(before), before).changes;
       }
       if (options.keepNewest !== undefined) {
         deleted += db
           .prepare(
             `DELETE FROM documents WHERE collection = ? AND id IN
-               (SELECT id FROM documents WHERE collection = ? ORDER BY updated_at DESC, id DESC LIMIT -1 OFFSET ?)`,
+               (SELECT id FROM documents WHERE collection = ? ORDER BY updated_hour DESC, updated_at DESC, id DESC LIMIT -1 OFFSET ?)`,
           )
           .run(collection, collection, Math.max(0, Math.floor(options.keepNewest))).changes;
       }
@@ -406,24 +423,31 @@ class SqliteCollection<T extends Document> implements Collection<T> {
     private readonly name: string,
   ) {}
 
-  private readRow(id: string): Row | undefined {
-    return this.store.statement<[string, string], Row>('SELECT id, etag, doc FROM documents WHERE collection = ? AND id = ?').get(this.name, id);
+  private readRow(id: string): StoredRow | undefined {
+    return this.store.statement<[string, string], StoredRow>('SELECT id, etag, doc, updated_hour AS hour FROM documents WHERE collection = ? AND id = ?').get(this.name, id);
   }
 
   private toVersioned(row: Row): Versioned<T> {
     return { id: row.id, eTag: row.etag, doc: JSON.parse(row.doc) as T };
   }
 
-  private writeRow(id: string, doc: T, exists: boolean): Versioned<T> {
+  /** Writes a document over `current` (the row read for this write), or as a new row. */
+  private writeRow(id: string, doc: T, current: StoredRow | undefined): Versioned<T> {
     const eTag = randomUUID();
     const json = serialize(doc);
     const now = this.store.now();
-    if (exists) {
+    const hour = hourOf(now);
+    if (current === undefined) {
+      this.store
+        .statement('INSERT INTO documents (collection, id, etag, doc, created_at, updated_at, updated_hour) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(this.name, id, eTag, json, now, now, hour);
+    } else if (current.hour === hour) {
+      // The indexed hour is not set, so SQLite leaves the retention index as it is.
       this.store.statement('UPDATE documents SET etag = ?, doc = ?, updated_at = ? WHERE collection = ? AND id = ?').run(eTag, json, now, this.name, id);
     } else {
       this.store
-        .statement('INSERT INTO documents (collection, id, etag, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(this.name, id, eTag, json, now, now);
+        .statement('UPDATE documents SET etag = ?, doc = ?, updated_at = ?, updated_hour = ? WHERE collection = ? AND id = ?')
+        .run(eTag, json, now, hour, this.name, id);
     }
     return storedVersion<T>(id, eTag, json);
   }
@@ -466,7 +490,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
     return this.store.write(() => {
       assertKey(id);
       if (this.readRow(id)) throw new DuplicateKeyError(this.name, id);
-      return this.writeRow(id, doc, false);
+      return this.writeRow(id, doc, undefined);
     });
   }
 
@@ -475,7 +499,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
       assertKey(id);
       const current = this.readRow(id);
       if (eTag !== undefined && eTag !== '*' && current?.etag !== eTag) throw new ETagConflictError(this.name, id);
-      return this.writeRow(id, doc, current !== undefined);
+      return this.writeRow(id, doc, current);
     });
   }
 
@@ -486,7 +510,7 @@ class SqliteCollection<T extends Document> implements Collection<T> {
       const current = row ? this.toVersioned(row) : undefined;
       const next = updater(current?.doc);
       if (next === undefined) return current;
-      return this.writeRow(id, next, row !== undefined);
+      return this.writeRow(id, next, row);
     });
   }
 
