@@ -88,11 +88,12 @@ export class AuditLog {
 
   /** Appends an entry stamped with the current time. */
   async record(event: AuditEventInput): Promise<AuditEntry> {
-    const seq = await this.store.increment(AUDIT_SEQUENCE);
-    const id = `a${String(seq).padStart(12, '0')}`;
-    const entry: StoredEntry = { ...pick(event), id, at: new Date(this.clock.now()).toISOString(), seq };
-    await this.entries.insert(id, entry);
-    return entry;
+    const at = new Date(this.clock.now()).toISOString();
+    const stored = await this.store.insertNumbered<StoredEntry>(AUDIT_COLLECTION, AUDIT_SEQUENCE, (seq) => {
+      const id = `a${String(seq).padStart(12, '0')}`;
+      return { id, doc: { ...pick(event), id, at, seq } };
+    });
+    return stored.doc;
   }
 
   /** Reads entries, newest first, optionally for one person and/or one conversation. */

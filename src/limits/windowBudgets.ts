@@ -41,24 +41,21 @@ export class WindowBudgets {
 
   /** Takes one from every claimed budget, or from none when any of them is spent. */
   async take(claims: readonly BudgetClaim[]): Promise<BudgetTake> {
-    const taken: { id: string; at: number }[] = [];
-    for (const claim of claims) {
-      const result = await this.takeOne(claim);
-      if (!result.ok) {
-        for (const t of taken) await this.giveBack(t.id, t.at);
-        return result;
-      }
-      taken.push({ id: result.id, at: result.windowStart });
-    }
-    return { ok: true };
+    // All at once (on SQLite one commit): when one is spent, the others are given back, which
+    // leaves the same counts as stopping at the spent one.
+    const results = await Promise.all(claims.map((claim) => this.takeOne(claim)));
+    const spent = results.find((r) => !r.ok);
+    if (!spent) return { ok: true };
+    await Promise.all(results.map((r) => (r.ok ? this.giveBack(r.id, r.windowStart) : undefined)));
+    return spent;
   }
 
   /** Gives one back to the current window of every claimed budget: a take whose purpose did not happen after all. */
   async release(claims: readonly BudgetClaim[]): Promise<void> {
     const now = this.clock.now();
-    for (const claim of claims) {
-      await this.windows.update(idOf(claim), (cur) => (cur && now - cur.windowStart < claim.spec.windowMs && cur.count > 0 ? { ...cur, count: cur.count - 1 } : undefined));
-    }
+    await Promise.all(
+      claims.map((claim) => this.windows.update(idOf(claim), (cur) => (cur && now - cur.windowStart < claim.spec.windowMs && cur.count > 0 ? { ...cur, count: cur.count - 1 } : undefined))),
+    );
   }
 
   /** How many takes the key has made in the current window of the budget. */

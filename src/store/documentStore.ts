@@ -102,6 +102,15 @@ export interface DocumentStore {
    * Unique across concurrent callers and across processes sharing the store.
    */
   increment(counter: string, by?: number): Promise<number>;
+  /**
+   * Adds 1 to a counter and inserts into a collection the document `make` builds from the new
+   * value: numbered records (audit entries, tickets, activities) in one step, where the store can
+   * (on SQLite, one transaction and one commit; on MongoDB, the counter and then the insert). The
+   * number is used up even when the insert is refused, as with {@link increment} and then
+   * {@link Collection.insert}.
+   * @throws DuplicateKeyError when the id `make` gives is taken.
+   */
+  insertNumbered<T extends Document>(collection: string, counter: string, make: (n: number) => { readonly id: string; readonly doc: T }): Promise<Versioned<T>>;
   /** Runs a trivial query; rejects when the store cannot answer. */
   ping(): Promise<void>;
   /** Releases the underlying resources. Further calls reject. */

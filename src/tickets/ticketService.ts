@@ -306,8 +306,10 @@ export class TicketService {
     const incident = await this.openIncidentFor(data);
     if (data.sourceActivityId === undefined) {
       if (incident) return this.mergeAlarm(incident, data);
-      const id = formatTicketId(await this.deps.store.increment(TICKET_NUMBER_COUNTER));
-      const stored = await this.tickets.insert(id, build(id));
+      const stored = await this.deps.store.insertNumbered<Ticket>(TICKETS_COLLECTION, TICKET_NUMBER_COUNTER, (n) => {
+        const id = formatTicketId(n);
+        return { id, doc: build(id) };
+      });
       this.announceCreated(stored.doc);
       return stored.doc;
     }
@@ -325,9 +327,13 @@ export class TicketService {
       }
     }
     if (!record) {
-      const id = formatTicketId(await this.deps.store.increment(TICKET_NUMBER_COUNTER));
+      const activityId = data.sourceActivityId;
       try {
-        record = await this.byActivity.insert(key, { ticketId: id, channel: data.channel, activityId: data.sourceActivityId, createdAt });
+        // The ticket's number and the record naming it, in one step.
+        record = await this.deps.store.insertNumbered<ActivityRecord>(TICKET_BY_ACTIVITY_COLLECTION, TICKET_NUMBER_COUNTER, (n) => ({
+          id: key,
+          doc: { ticketId: formatTicketId(n), channel: data.channel, activityId, createdAt },
+        }));
       } catch (err) {
         if (!(err instanceof DuplicateKeyError)) throw err;
         record = await this.byActivity.get(key);

@@ -586,31 +586,33 @@ export class VerificationService {
 
   /**
    * Takes one send from the person's and the number's budgets (in the lane) and from the
-   * hourly send budgets, or from none of them; `release` gives them all back.
+   * hourly send budgets, or from none of them; `release` gives them all back. They are taken at
+   * once (on SQLite in one commit); when one refuses, the others are given back, which leaves the
+   * same counts as stopping at the first, and the refusal is the first in that order.
    */
   private async reserve(r: { personId: string; to: string; lane: RequesterLane; requester?: CodeRequester; now: number; conversationId: string }): Promise<
     { ok: true; release(): Promise<void> } | { ok: false; refusal: LimitRefusal; budget?: string }
   > {
     const { personId, to, lane, requester, now } = r;
-    const personRefusal = await this.reservePerson(personId, now, lane);
-    if (personRefusal) return { ok: false, refusal: personRefusal };
-    const destinationRefusal = await this.reserveDestination(to, now, lane);
-    if (destinationRefusal) {
-      await this.releasePerson(personId, now, lane);
-      return { ok: false, refusal: destinationRefusal };
-    }
-    const budgetRefusal = await this.sendBudgets.take(requester, { conversationId: r.conversationId, personId });
-    if (budgetRefusal) {
-      await this.releasePerson(personId, now, lane);
-      await this.releaseDestination(to, now, lane);
-      return { ok: false, refusal: { ok: false, reason: budgetRefusal.reason, retryAt: budgetRefusal.retryAt }, budget: budgetRefusal.budget };
+    const [personRefusal, destinationRefusal, budgetRefusal] = await Promise.all([
+      this.reservePerson(personId, now, lane),
+      this.reserveDestination(to, now, lane),
+      this.sendBudgets.take(requester, { conversationId: r.conversationId, personId }),
+    ]);
+    if (personRefusal || destinationRefusal || budgetRefusal) {
+      await Promise.all([
+        personRefusal ? undefined : this.releasePerson(personId, now, lane),
+        destinationRefusal ? undefined : this.releaseDestination(to, now, lane),
+        budgetRefusal ? undefined : this.sendBudgets.release(requester),
+      ]);
+      if (personRefusal) return { ok: false, refusal: personRefusal };
+      if (destinationRefusal) return { ok: false, refusal: destinationRefusal };
+      if (budgetRefusal) return { ok: false, refusal: { ok: false, reason: budgetRefusal.reason, retryAt: budgetRefusal.retryAt }, budget: budgetRefusal.budget };
     }
     return {
       ok: true,
       release: async () => {
-        await this.releasePerson(personId, now, lane);
-        await this.releaseDestination(to, now, lane);
-        await this.sendBudgets.release(requester);
+        await Promise.all([this.releasePerson(personId, now, lane), this.releaseDestination(to, now, lane), this.sendBudgets.release(requester)]);
       },
     };
   }

@@ -1,5 +1,5 @@
 import { DocumentBotStorage } from '../../src/store/botStorage';
-import { DuplicateKeyError, ETagConflictError, InvalidKeyError, type DocumentStore } from '../../src/store/documentStore';
+import { DuplicateKeyError, ETagConflictError, InvalidKeyError, type DocumentStore, type Versioned } from '../../src/store/documentStore';
 
 /** How a contract run gets a store: `reopen` returns a new store over the same data, when the adapter is persistent. */
 export interface StoreFactory {
@@ -255,6 +255,35 @@ export function documentStoreContract(factory: () => StoreFactory, traits: Store
         expect(Math.max(...values)).toBe(200);
       }
       expect(await store.increment('other', 5)).toBe(5);
+    });
+
+    it('insertNumbered numbers each document from the counter, uniquely under concurrency, beside plain increments', async () => {
+      const things = store.collection<Doc>('numbered');
+      const calls = [
+        ...Array.from({ length: 40 }, (_, i) => () => store.insertNumbered<Doc>('numbered', 'numbers', (n) => ({ id: `n${n}`, doc: { name: `made ${i}`, n } }))),
+        ...Array.from({ length: 10 }, () => () => store.increment('numbers')),
+      ];
+      // A server whose concurrent increments can share a result (see StoreTraits) is asked one call at a time.
+      const made: (number | Versioned<Doc>)[] = [];
+      if (traits.sharedIncrementResults) for (const call of calls) made.push(await call());
+      else made.push(...(await Promise.all(calls.map((call) => call()))));
+      const numbers = made.flatMap((m) => (typeof m === 'number' ? [m] : [m.doc.n as number]));
+      expect(numbers.sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(await things.count()).toBe(40);
+      for (const m of made) if (typeof m !== 'number') expect((await things.get(m.id))?.doc).toEqual(m.doc);
+    });
+
+    it('insertNumbered refuses a taken id, keeps what is stored, and the number stays used', async () => {
+      const things = store.collection<Doc>('numbered');
+      await things.insert('n2', { name: 'already there' });
+      await store.insertNumbered<Doc>('numbered', 'numbers', (n) => ({ id: `n${n}`, doc: { name: 'first' } }));
+      await expect(store.insertNumbered<Doc>('numbered', 'numbers', (n) => ({ id: `n${n}`, doc: { name: 'second' } }))).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect((await things.get('n2'))?.doc).toEqual({ name: 'already there' });
+      const third = await store.insertNumbered<Doc>('numbered', 'numbers', (n) => ({ id: `n${n}`, doc: { name: 'third' } }));
+      expect(third.id).toBe('n3');
+      expect(await things.count()).toBe(3);
+      await expect(store.insertNumbered<Doc>('numbered', 'numbers', () => ({ id: 'bad key\u0000', doc: { name: 'x' } }))).rejects.toThrow();
+      expect(await things.count()).toBe(3);
     });
   });
 

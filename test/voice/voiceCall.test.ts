@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import type { Collection, Document, DocumentStore } from '../../src/store/documentStore';
+import type { Collection, Document, DocumentStore, Versioned } from '../../src/store/documentStore';
 import { SqliteDocumentStore } from '../../src/store/sqlite/sqliteDocumentStore';
 import { DevOutbox } from '../../src/verification/devOutbox';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
@@ -34,6 +34,9 @@ class FlakyStore implements DocumentStore {
   }
   increment(counter: string, by?: number): Promise<number> {
     return this.guard(() => this.inner.increment(counter, by));
+  }
+  insertNumbered<T extends Document>(collection: string, counter: string, make: (n: number) => { readonly id: string; readonly doc: T }): Promise<Versioned<T>> {
+    return this.guard(() => this.inner.insertNumbered(collection, counter, make));
   }
   ping(): Promise<void> {
     return this.guard(() => this.inner.ping());

@@ -98,20 +98,17 @@ export class ConversationLog {
    */
   async append(conversationId: string, activity: Partial<Activity>): Promise<Partial<Activity>> {
     for (;;) {
-      const seq = await this.store.increment(`directline_seq:${conversationId}`);
-      const id = activityId(conversationId, seq);
-      const stored = { ...activity, id };
       const nowMs = this.clock.now();
       try {
-        await this.activities.insert(id, {
-          conversationId,
-          seq,
-          activity: JSON.parse(JSON.stringify(stored)) as Record<string, unknown>,
-          createdAt: new Date(nowMs).toISOString(),
-          createdAtMs: nowMs,
+        const record = await this.store.insertNumbered<ActivityRecord>(DIRECT_LINE_ACTIVITIES, `directline_seq:${conversationId}`, (seq) => {
+          const id = activityId(conversationId, seq);
+          return {
+            id,
+            doc: { conversationId, seq, activity: JSON.parse(JSON.stringify({ ...activity, id })) as Record<string, unknown>, createdAt: new Date(nowMs).toISOString(), createdAtMs: nowMs },
+          };
         });
         this.signals?.notify(conversationId);
-        return stored;
+        return { ...activity, id: record.id };
       } catch (err) {
         // A counter reset (e.g. a restored store) can hand out a number already used: take the next.
         if (!(err instanceof DuplicateKeyError)) throw err;

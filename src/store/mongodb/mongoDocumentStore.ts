@@ -184,6 +184,12 @@ export class MongoDocumentStore implements DocumentStore {
     return guard(() => this.incrementUnguarded(counter, by));
   }
 
+  async insertNumbered<T extends Document>(collection: string, counter: string, make: (n: number) => { readonly id: string; readonly doc: T }): Promise<Versioned<T>> {
+    const target = this.collection<T>(collection);
+    const { id, doc } = make(await this.increment(counter));
+    return target.insert(id, doc);
+  }
+
   private async incrementUnguarded(counter: string, by = 1): Promise<number> {
     assertKey(counter);
     if (!Number.isSafeInteger(by)) throw new RangeError('Storage: counter increments must be whole numbers');

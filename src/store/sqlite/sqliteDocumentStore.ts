@@ -247,17 +247,29 @@ export class SqliteDocumentStore implements DocumentStore {
   }
 
   increment(counter: string, by = 1): Promise<number> {
+    return this.write(() => this.add(counter, by));
+  }
+
+  insertNumbered<T extends Document>(collection: string, counter: string, make: (n: number) => { readonly id: string; readonly doc: T }): Promise<Versioned<T>> {
+    const target = this.collection<T>(collection) as SqliteCollection<T>;
     return this.write(() => {
-      assertKey(counter);
-      if (!Number.isSafeInteger(by)) throw new RangeError('Storage: counter increments must be whole numbers');
-      const row = this
-        .statement<[string, number], { value: number }>(
-          'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value RETURNING value',
-        )
-        .get(counter, by);
-      if (!row) throw new Error('Storage: counter update returned nothing');
-      return row.value;
+      // The number is taken first, in the same transaction: a refused insert still uses it up, as on every store.
+      const { id, doc } = make(this.add(counter, 1));
+      return target.insertNow(id, doc);
     });
+  }
+
+  /** Adds to a counter inside the open group transaction and returns its new value. */
+  private add(counter: string, by: number): number {
+    assertKey(counter);
+    if (!Number.isSafeInteger(by)) throw new RangeError('Storage: counter increments must be whole numbers');
+    const row = this
+      .statement<[string, number], { value: number }>(
+        'INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value RETURNING value',
+      )
+      .get(counter, by);
+    if (!row) throw new Error('Storage: counter update returned nothing');
+    return row.value;
   }
 
   ping(): Promise<void> {
@@ -487,11 +499,14 @@ class SqliteCollection<T extends Document> implements Collection<T> {
   }
 
   insert(id: string, doc: T): Promise<Versioned<T>> {
-    return this.store.write(() => {
-      assertKey(id);
-      if (this.readRow(id)) throw new DuplicateKeyError(this.name, id);
-      return this.writeRow(id, doc, undefined);
-    });
+    return this.store.write(() => this.insertNow(id, doc));
+  }
+
+  /** {@link insert} inside the open group transaction. */
+  insertNow(id: string, doc: T): Versioned<T> {
+    assertKey(id);
+    if (this.readRow(id)) throw new DuplicateKeyError(this.name, id);
+    return this.writeRow(id, doc, undefined);
   }
 
   put(id: string, doc: T, eTag?: string): Promise<Versioned<T>> {
