@@ -8,6 +8,7 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
+import { turnWritesOf } from '../../bot/turnWritesMiddleware';
 import { recognizeCommand } from '../../knowledge/commands';
 import type { Logger } from '../../logger';
 import { redact, redactPhone } from '../../logger';
@@ -65,6 +66,15 @@ export interface VoiceAdapterOptions {
 
 /** The turn's logic, as for any adapter: usually the Teams AI `Application.run`. */
 export type VoiceLogic = (context: TurnContext) => Promise<void>;
+
+/** Where the turn handed the call to a person (`handoff.initiate`), or -1. */
+function handoffIndex(outbox: readonly Partial<Activity>[]): number {
+  return outbox.findIndex((a) => a.type === ActivityTypes.Event && a.name === HandoffEventNames.InitiateHandoff);
+}
+
+function sameCall(a: CallDoc, b: CallDoc): boolean {
+  return a.conversationId === b.conversationId && a.empty === b.empty && a.startedAt === b.startedAt && a.choices.length === b.choices.length && a.choices.every((c, i) => c === b.choices[i]);
+}
 
 type CallDoc = {
   /** The conversation the call belongs to (its own CallSid, or the call it continues). */
@@ -148,7 +158,8 @@ export class VoiceAdapter extends BotAdapter {
    */
   async processCall(input: VoiceTurnInput, logic: VoiceLogic): Promise<string> {
     const existing = await this.calls.get(input.callSid);
-    const call: CallDoc = existing?.doc ?? { conversationId: input.callSid, choices: [], empty: 0, startedAt: new Date().toISOString() };
+    // A copy: the stored version stays as read, to tell whether the turn changed the call.
+    const call: CallDoc = existing ? { ...existing.doc, choices: [...existing.doc.choices] } : { conversationId: input.callSid, choices: [], empty: 0, startedAt: new Date().toISOString() };
     const conversationId = call.conversationId;
     const log = this.options.logger.child({ conversationId, channelId: VOICE_CHANNEL_ID });
     const keyed = (input.digits ?? '').trim();
@@ -171,15 +182,27 @@ export class VoiceAdapter extends BotAdapter {
     const outbox: Partial<Activity>[] = [];
     context.turnState.set(OUTBOX, outbox);
     this.transfers.delete(conversationId);
-    await this.runMiddleware(context, logic);
+    // The call as the turn leaves it: its choices are those of the prompts said so far.
+    const callNow = (): CallDoc => ({ ...call, choices: handoffIndex(outbox) >= 0 ? [] : choicesOf(outbox.filter((a) => a.type === ActivityTypes.Message)) });
+    let stored: CallDoc | undefined = existing?.doc;
+    await this.runMiddleware(context, async (ctx) => {
+      // Held with the turn's state write, so both share one commit; written as it is when issued.
+      turnWritesOf(ctx)?.add(async () => {
+        const doc = callNow();
+        await this.calls.put(input.callSid, doc);
+        stored = doc;
+      });
+      await logic(ctx);
+    });
 
     const transfer = this.transfers.get(conversationId);
     this.transfers.delete(conversationId);
     const messages = outbox.filter((a) => a.type === ActivityTypes.Message);
-    const handoffAt = outbox.findIndex((a) => a.type === ActivityTypes.Event && a.name === HandoffEventNames.InitiateHandoff);
+    const handoffAt = handoffIndex(outbox);
     const handoff = handoffAt >= 0;
-    call.choices = handoff ? [] : choicesOf(messages);
-    await this.calls.put(input.callSid, call);
+    call.choices = callNow().choices;
+    // Written again only if the turn said more after its state write (or had none).
+    if (!stored || !sameCall(stored, call)) await this.calls.put(input.callSid, call);
     const spoken = messages.map((a) => a.speak ?? a.text ?? '');
     if (transfer) return this.transferTwiml(spoken, transfer.ticketId);
     if (handoff) {
