@@ -88,6 +88,10 @@ describe('SqliteDocumentStore specifics', () => {
     earlier
       .prepare('INSERT INTO documents (collection, id, etag, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run('things', 'old', 'e1', JSON.stringify({ n: 1 }), now, now);
+    // A time with a fraction of a millisecond (a clock that gave one) still gets a whole hour.
+    earlier
+      .prepare('INSERT INTO documents (collection, id, etag, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run('things', 'fraction', 'e2', JSON.stringify({ n: 0 }), now + 0.5, now + 0.5);
     earlier.close();
 
     const store = new SqliteDocumentStore({ filename, now: () => now });
@@ -95,7 +99,8 @@ describe('SqliteDocumentStore specifics', () => {
     expect((await things.get('old'))?.doc).toEqual({ n: 1 });
     const hours = (): Record<string, number> =>
       Object.fromEntries(store.connection().prepare<[], { id: string; h: number }>("SELECT id, updated_hour AS h FROM documents WHERE collection = 'things'").all().map((r) => [r.id, r.h]));
-    expect(hours()).toEqual({ old: hour / 3_600_000 });
+    expect(hours()).toEqual({ old: hour / 3_600_000, fraction: hour / 3_600_000 });
+    expect(await things.delete('fraction')).toBe(true);
     const indexes = store.connection().prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'documents' AND sql IS NOT NULL").all();
     expect(indexes.map((i) => i.name)).toEqual(['documents_written']);
     now = hour + 50 * 60_000;

@@ -38,7 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // Within an hour, new documents follow their creation time, so inserts append to one page.
     sql: `
       ALTER TABLE documents ADD COLUMN updated_hour INTEGER NOT NULL DEFAULT 0;
-      UPDATE documents SET updated_hour = updated_at / 3600000;
+      UPDATE documents SET updated_hour = CAST(updated_at / 3600000 AS INTEGER);
       DROP INDEX documents_updated;
       CREATE INDEX documents_written ON documents (collection, updated_hour, created_at);
     `,
