@@ -72,6 +72,11 @@ function handoffIndex(outbox: readonly Partial<Activity>[]): number {
   return outbox.findIndex((a) => a.type === ActivityTypes.Event && a.name === HandoffEventNames.InitiateHandoff);
 }
 
+/** The choices the call offers once the turn has said what is in its outbox: none after a handoff. */
+function choicesAfter(outbox: readonly Partial<Activity>[]): string[] {
+  return handoffIndex(outbox) >= 0 ? [] : choicesOf(outbox.filter((a) => a.type === ActivityTypes.Message));
+}
+
 function sameCall(a: CallDoc, b: CallDoc): boolean {
   return a.conversationId === b.conversationId && a.empty === b.empty && a.startedAt === b.startedAt && a.choices.length === b.choices.length && a.choices.every((c, i) => c === b.choices[i]);
 }
@@ -182,13 +187,11 @@ export class VoiceAdapter extends BotAdapter {
     const outbox: Partial<Activity>[] = [];
     context.turnState.set(OUTBOX, outbox);
     this.transfers.delete(conversationId);
-    // The call as the turn leaves it: its choices are those of the prompts said so far.
-    const callNow = (): CallDoc => ({ ...call, choices: handoffIndex(outbox) >= 0 ? [] : choicesOf(outbox.filter((a) => a.type === ActivityTypes.Message)) });
     let stored: CallDoc | undefined = existing?.doc;
     await this.runMiddleware(context, async (ctx) => {
-      // Held with the turn's state write, so both share one commit; written as it is when issued.
+      // Held with the turn's state write, so both share one commit; written as the turn stands when issued.
       turnWritesOf(ctx)?.add(async () => {
-        const doc = callNow();
+        const doc = { ...call, choices: choicesAfter(outbox) };
         await this.calls.put(input.callSid, doc);
         stored = doc;
       });
@@ -200,7 +203,7 @@ export class VoiceAdapter extends BotAdapter {
     const messages = outbox.filter((a) => a.type === ActivityTypes.Message);
     const handoffAt = handoffIndex(outbox);
     const handoff = handoffAt >= 0;
-    call.choices = callNow().choices;
+    call.choices = choicesAfter(outbox);
     // Written again only if the turn said more after its state write (or had none).
     if (!stored || !sameCall(stored, call)) await this.calls.put(input.callSid, call);
     const spoken = messages.map((a) => a.speak ?? a.text ?? '');
