@@ -134,6 +134,25 @@ describe('SqliteDocumentStore specifics', () => {
     await b.close();
   });
 
+  it('a second store on the file opens, and writes, while the first has writes waiting for their commit', async () => {
+    const filename = join(dir, 'second.sqlite');
+    const a = new SqliteDocumentStore({ filename, busyTimeoutMs: 2000 });
+    await a.collection('things').put('x', { by: 'a' });
+    const b = new SqliteDocumentStore({ filename, busyTimeoutMs: 2000 });
+    const started = performance.now();
+    // a's write holds the file's write lock until its group commits; b opening (which migrates) and
+    // writing in the same callback must not wait for it, since a's commit cannot run meanwhile.
+    const waiting = a.collection('things').put('y', { by: 'a' });
+    await b.ping();
+    const other = b.collection('things').put('z', { by: 'b' });
+    await Promise.all([waiting, other]);
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect((await b.collection('things').get('y'))?.doc).toEqual({ by: 'a' });
+    expect((await a.collection('things').get('z'))?.doc).toEqual({ by: 'b' });
+    await a.close();
+    await b.close();
+  });
+
   it('indexes each collection on its own (partial indexes, so writes to other collections skip them), replaces the indexes of earlier layouts, and its sorted queries read them in order', async () => {
     const filename = join(dir, 'indexes.sqlite');
     const legacy = new Database(filename);
@@ -204,6 +223,42 @@ describe('SqliteDocumentStore specifics', () => {
       ['b', { n: 11 }],
       ['e', { n: 5 }],
     ]);
+    await store.close();
+  });
+
+  it('writes from separate callbacks of one round of the event loop share one commit, and each resolves only once it is committed', async () => {
+    const filename = join(dir, 'round.sqlite');
+    const store = new SqliteDocumentStore({ filename, checkpointThread: false });
+    const things = store.collection<{ n: number }>('things');
+    await things.put('warm', { n: 0 });
+    const exec = jest.spyOn(store.connection(), 'exec');
+    const commits = (): number => exec.mock.calls.filter(([sql]) => sql === 'COMMIT').length;
+    // Two timers due together run in one timers phase, with microtasks between them, as two
+    // requests arriving together are handled; the commit comes once both have written.
+    const seenByOther: string[][] = [];
+    const other = new Database(filename, { readonly: true });
+    const visible = (): string[] => other.prepare<[], { id: string }>("SELECT id FROM documents WHERE collection = 'things' ORDER BY id").all().map((r) => r.id);
+    const written = await new Promise<unknown[]>((resolve, reject) => {
+      const pending: Promise<unknown>[] = [];
+      setTimeout(() => pending.push(things.put('a', { n: 1 }).then(() => seenByOther.push(visible()))), 0);
+      setTimeout(() => {
+        pending.push(things.put('b', { n: 2 }).then(() => seenByOther.push(visible())));
+        Promise.all(pending).then(resolve, reject);
+      }, 0);
+    });
+    expect(written).toHaveLength(2);
+    expect(commits()).toBe(1);
+    // Neither write was reported before another connection could read both.
+    expect(seenByOther).toEqual([
+      ['a', 'b', 'warm'],
+      ['a', 'b', 'warm'],
+    ]);
+    // A write on an idle loop is committed without waiting for anything else.
+    const started = performance.now();
+    await things.put('c', { n: 3 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(commits()).toBe(2);
+    other.close();
     await store.close();
   });
 

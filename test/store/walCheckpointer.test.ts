@@ -68,6 +68,40 @@ describe('checkpoints on a thread of their own', () => {
     expect(rows.n).toBe(301);
   });
 
+  it('keeps the log bounded when a group transaction is open whenever the thread reports', async () => {
+    const filename = join(dir, 'always-open.sqlite');
+    const store = new SqliteDocumentStore({ filename });
+    const docs = store.collection<{ n: number; pad: string }>('things');
+    await docs.put('first', { n: 0, pad: '' });
+    await until(() => autocheckpoint(store) === 0, 'the thread has started');
+    const checkpoints = jest.spyOn(store.connection(), 'pragma');
+
+    // Four writers, each working for a moment (as a turn does) once its last write is committed,
+    // then writing again. Each continues in the round's check phase, right after the commit, so the
+    // group it opens is still open when the thread's message is handled in the next round: the
+    // main connection then finishes the thread's checkpoint right after that group's commit.
+    const pad = 'y'.repeat(1500);
+    let written = 0;
+    let largestLog = 0;
+    const end = Date.now() + 2500;
+    await Promise.all(
+      Array.from({ length: 4 }, async (_, writer) => {
+        while (Date.now() < end) {
+          await docs.put(`doc-${writer}-${written % 50}`, { n: written, pad });
+          written += 1;
+          if (written % 100 === 0) largestLog = Math.max(largestLog, statSync(`${filename}-wal`).size);
+          const busyUntil = performance.now() + 0.2;
+          while (performance.now() < busyUntil);
+        }
+      }),
+    );
+    expect(written).toBeGreaterThan(2000);
+    expect(checkpoints.mock.calls.filter(([pragma]) => pragma === 'wal_checkpoint(PASSIVE)').length).toBeGreaterThan(0);
+    expect(largestLog).toBeLessThan(32 * 1024 * 1024);
+    await store.close();
+    expect(existsSync(`${filename}-wal`)).toBe(false);
+  });
+
   it('checkpoints inside commits again when the thread stops, and keeps every write', async () => {
     const filename = join(dir, 'stopped.sqlite');
     const store = new SqliteDocumentStore({ filename });
