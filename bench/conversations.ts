@@ -99,6 +99,8 @@ async function startServers(targets: ReadonlySet<Target>, quick: boolean, dataDi
         VERIFICATION_VOICE_SENDS_PER_HOUR: '1000000',
         VERIFICATION_SENDS_PER_SOURCE_PER_HOUR: '10000',
         VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR: '1000000',
+        // Every code goes to one of the 1,000 numbers of Ofcom's drama range, each far more than 10 times a run.
+        VERIFICATION_SENDS_PER_NUMBER_PER_DAY: '1000',
         // The voice load plays Twilio without its signatures (the check itself is one HMAC per webhook).
         VOICE_SKIP_SIGNATURE: 'true',
         HELPDESK_PHONE_NUMBER: '+443332001133',

@@ -136,6 +136,7 @@ const schema = z.object({
   VERIFICATION_VOICE_SENDS_PER_HOUR: wholeNumber(150, 1, 1_000_000),
   VERIFICATION_SENDS_PER_SOURCE_PER_HOUR: wholeNumber(10, 1, 10_000),
   VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR: wholeNumber(100, 1, 1_000_000),
+  VERIFICATION_SENDS_PER_NUMBER_PER_DAY: wholeNumber(10, 1, 1000),
   VERIFICATION_ALERT_INTERVAL_MINUTES: wholeNumber(15, 1, 1440),
   VERIFICATION_FAILURES_BEFORE_BACKOFF: wholeNumber(10, 1, 100),
   VERIFICATION_BACKOFF_MINUTES: wholeNumberList([1, 5, 15, 60, 240], 1, 10_080, 20),
@@ -291,6 +292,8 @@ export interface Config {
     readonly sendsPerSourcePerHour: number;
     /** Codes asked for from one client address of the web chat page, per hour. */
     readonly sendsPerAddressPerHour: number;
+    /** Codes sent to one phone number in a day (sliding window). */
+    readonly sendsPerNumberPerDay: number;
     /** At most one unusual-rate alert per budget in this many minutes. */
     readonly alertIntervalMinutes: number;
     /** Wrong codes that pause self-service, per person (outsiders and the person's own Teams chat apart) and per requester. */
@@ -419,6 +422,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       voiceSendsPerHour: v.VERIFICATION_VOICE_SENDS_PER_HOUR,
       sendsPerSourcePerHour: v.VERIFICATION_SENDS_PER_SOURCE_PER_HOUR,
       sendsPerAddressPerHour: v.VERIFICATION_SENDS_PER_ADDRESS_PER_HOUR,
+      sendsPerNumberPerDay: v.VERIFICATION_SENDS_PER_NUMBER_PER_DAY,
       alertIntervalMinutes: v.VERIFICATION_ALERT_INTERVAL_MINUTES,
       failuresBeforeBackoff: v.VERIFICATION_FAILURES_BEFORE_BACKOFF,
       backoffMinutes: v.VERIFICATION_BACKOFF_MINUTES,

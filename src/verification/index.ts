@@ -135,6 +135,7 @@ export async function createVerification(setup: VerificationSetup): Promise<Veri
       maxVoiceSendsPerHour: config.verification.voiceSendsPerHour,
       maxSendsPerSourcePerHour: config.verification.sendsPerSourcePerHour,
       maxSendsPerAddressPerHour: config.verification.sendsPerAddressPerHour,
+      maxSendsPerDestinationPerDay: config.verification.sendsPerNumberPerDay,
       failuresBeforeBackoff: config.verification.failuresBeforeBackoff,
       backoffStepsMs: config.verification.backoffMinutes.map((m) => m * 60_000),
       noticeIntervalMs: config.verification.noticeIntervalMinutes * 60_000,

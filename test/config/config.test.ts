@@ -146,7 +146,7 @@ describe('config: verification, directory and Twilio', () => {
   it('has development defaults', () => {
     const config = loadConfig({});
     expect(config.directory).toEqual({ file: undefined, graph: undefined });
-    expect(config.verification).toEqual({ secret: undefined, ttlSeconds: 300, maxSendsPerHour: 500, teamsReservePerHour: 50, webchatSendsPerHour: 300, voiceSendsPerHour: 150, sendsPerSourcePerHour: 10, sendsPerAddressPerHour: 100, alertIntervalMinutes: 15, failuresBeforeBackoff: 10, backoffMinutes: [1, 5, 15, 60, 240], noticeIntervalMinutes: 1440 });
+    expect(config.verification).toEqual({ secret: undefined, ttlSeconds: 300, maxSendsPerHour: 500, teamsReservePerHour: 50, webchatSendsPerHour: 300, voiceSendsPerHour: 150, sendsPerSourcePerHour: 10, sendsPerAddressPerHour: 100, sendsPerNumberPerDay: 10, alertIntervalMinutes: 15, failuresBeforeBackoff: 10, backoffMinutes: [1, 5, 15, 60, 240], noticeIntervalMinutes: 1440 });
     expect(config.twilio).toBeUndefined();
   });
 
@@ -154,7 +154,7 @@ describe('config: verification, directory and Twilio', () => {
     const config = loadConfig({ ...TWILIO, ...GRAPH, VERIFICATION_SECRET: 's'.repeat(40), VERIFICATION_TTL_SECONDS: '600', VERIFICATION_MAX_SENDS_PER_HOUR: '50' });
     expect(config.twilio).toEqual({ accountSid: TWILIO.TWILIO_ACCOUNT_SID, authToken: 'token', fromNumber: '+447700900000' });
     expect(config.directory.graph).toEqual({ tenantId: GRAPH.GRAPH_TENANT_ID, clientId: GRAPH.GRAPH_CLIENT_ID, clientSecret: 'graph-secret' });
-    expect(config.verification).toEqual({ secret: 's'.repeat(40), ttlSeconds: 600, maxSendsPerHour: 50, teamsReservePerHour: 5, webchatSendsPerHour: 300, voiceSendsPerHour: 150, sendsPerSourcePerHour: 10, sendsPerAddressPerHour: 100, alertIntervalMinutes: 15, failuresBeforeBackoff: 10, backoffMinutes: [1, 5, 15, 60, 240], noticeIntervalMinutes: 1440 });
+    expect(config.verification).toEqual({ secret: 's'.repeat(40), ttlSeconds: 600, maxSendsPerHour: 50, teamsReservePerHour: 5, webchatSendsPerHour: 300, voiceSendsPerHour: 150, sendsPerSourcePerHour: 10, sendsPerAddressPerHour: 100, sendsPerNumberPerDay: 10, alertIntervalMinutes: 15, failuresBeforeBackoff: 10, backoffMinutes: [1, 5, 15, 60, 240], noticeIntervalMinutes: 1440 });
     const backoff = loadConfig({ VERIFICATION_FAILURES_BEFORE_BACKOFF: '6', VERIFICATION_BACKOFF_MINUTES: '2, 10,10', VERIFICATION_NOTICE_INTERVAL_MINUTES: '60' }).verification;
     expect(backoff).toMatchObject({ failuresBeforeBackoff: 6, backoffMinutes: [2, 10, 10], noticeIntervalMinutes: 60 });
     expect(loadConfig({ DIRECTORY_FILE: './people.json' }).directory.file).toBe('./people.json');
@@ -192,6 +192,8 @@ describe('config: verification, directory and Twilio', () => {
       VERIFICATION_NOTICE_INTERVAL_MINUTES: expect.stringMatching(/whole number/),
     });
     expect(Object.keys(problems({ VERIFICATION_BACKOFF_MINUTES: '1,x' }))).toEqual(['VERIFICATION_BACKOFF_MINUTES']);
+    expect(problems({ VERIFICATION_SENDS_PER_NUMBER_PER_DAY: '1001' })).toEqual({ VERIFICATION_SENDS_PER_NUMBER_PER_DAY: 'expects a whole number from 1 to 1000' });
+    expect(loadConfig({ VERIFICATION_SENDS_PER_NUMBER_PER_DAY: '2' }).verification.sendsPerNumberPerDay).toBe(2);
     expect(problems({ VERIFICATION_TEAMS_RESERVE_PER_HOUR: 'some', VERIFICATION_SENDS_PER_SOURCE_PER_HOUR: '0', VERIFICATION_ALERT_INTERVAL_MINUTES: 'often' })).toEqual({
       VERIFICATION_TEAMS_RESERVE_PER_HOUR: 'expects a whole number from 0 to 1000000',
       VERIFICATION_SENDS_PER_SOURCE_PER_HOUR: 'expects a whole number from 1 to 10000',

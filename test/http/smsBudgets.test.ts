@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startTestHelpdesk, type TestHelpdesk } from '../helpers/testServer';
 import { botTexts, openConversation } from '../support/directLineClient';
 import { HttpStandIn, json } from '../support/httpStandIn';
-import { askForCode, latestCodeTo, teamsChat, webChat, writeDirectory, type GeneratedPerson, type Turn } from '../support/verifyOverHttp';
+import { askForCode, latestCodeTo, outboxTo, teamsChat, webChat, writeDirectory, type GeneratedPerson, type Turn } from '../support/verifyOverHttp';
 import { ConnectorStandIn } from '../teams/connectorStandIn';
 
 const SENT = /I've sent a 6-digit code by text/;
@@ -112,6 +112,26 @@ describe('budgets of codes, over HTTP against the real server', () => {
       const said = await Promise.all(people.slice(15, 45).map(verify));
       expect(said.filter((s) => /that's the right code/.test(s))).toHaveLength(30);
       expect(Date.now() - started).toBeLessThan(60_000);
+    });
+  });
+
+  describe('a small per-number limit', () => {
+    let t: TestHelpdesk;
+    beforeAll(async () => {
+      t = await startTestHelpdesk({ DIRECTORY_FILE: directoryFile, VERIFICATION_SENDS_PER_NUMBER_PER_DAY: '2' });
+    });
+    afterAll(async () => {
+      await t.stop();
+    });
+
+    it('a number that has had its codes for the day gets no more, even in a new conversation, and the person is told why', async () => {
+      const person = people[44];
+      const said: string[] = [];
+      for (let i = 0; i < 3; i += 1) said.push(await askForCode(await webChatPage(t), person));
+      expect(said.slice(0, 2).every((s) => SENT.test(s))).toBe(true);
+      expect(said[2]).toMatch(/That phone number has had as many codes as we allow in a day/);
+      // Exactly the two codes allowed went to the number.
+      expect((await outboxTo(t, person.mobile)).filter((m) => /code/.test(m.text))).toHaveLength(2);
     });
   });
 
