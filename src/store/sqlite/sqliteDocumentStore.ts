@@ -208,9 +208,9 @@ export class SqliteDocumentStore implements DocumentStore {
    * joins the transaction, and one COMMIT makes them all durable. Under load one commit serves many
    * requests (about fifteen at 32 FAQ conversations), which shares out the cost of a commit: its
    * locks, and the log frames of pages that several writes touch. An idle server commits at once,
-   * since nothing else is waiting on the loop. A write reads what it needs,
-   * checks it, and only then runs its one changing statement, which SQLite applies whole or not at
-   * all, so a refused write changes nothing and needs no savepoint of its own.
+   * since nothing else is waiting on the loop. A write reads what it needs, checks it, and only
+   * then runs its one changing statement, which SQLite applies whole or not at all, so a refused
+   * write changes nothing and needs no savepoint of its own.
    * Work that throws is rejected at once; if the commit fails, every write in it is rejected.
    * Reads on this connection see the open transaction's writes, as a write's own turn must.
    */
